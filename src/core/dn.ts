@@ -1,0 +1,145 @@
+/**
+ * Distinguished names (RFC 4514): parsing, escaping and the normalized form used as a lookup key.
+ */
+export interface Rdn {
+  readonly type: string;
+  readonly value: string;
+}
+
+export class DnSyntaxError extends Error {
+  override readonly name = 'DnSyntaxError';
+}
+
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+
+/** Parses a DN into RDNs (multi-valued RDNs keep their `+` parts as separate entries of one RDN). */
+export function parseDn(dn: string): Rdn[][] {
+  const rdns: Rdn[][] = [];
+  if (dn.trim() === '') return rdns;
+  let current: Rdn[] = [];
+  let i = 0;
+  const n = dn.length;
+  while (i < n) {
+    while (i < n && dn[i] === ' ') i++;
+    const eq = dn.indexOf('=', i);
+    if (eq < 0) throw new DnSyntaxError(`invalid DN "${dn}": missing "=" after position ${i}`);
+    const type = dn.slice(i, eq).trim();
+    if (!/^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)*)$/.test(type)) {
+      throw new DnSyntaxError(`invalid DN "${dn}": bad attribute type "${type}"`);
+    }
+    i = eq + 1;
+    let value = '';
+    let trailingSpaces = 0;
+    if (dn[i] === '#') {
+      const start = i;
+      while (i < n && dn[i] !== ',' && dn[i] !== '+') i++;
+      value = dn.slice(start, i).trim();
+    } else {
+      while (i < n && dn[i] === ' ') i++;
+      const bytes: number[] = [];
+      const encoder = new TextEncoder();
+      while (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
+        const ch = dn[i] as string;
+        if (ch === '\\') {
+          const next = dn.slice(i + 1, i + 3);
+          if (HEX_PAIR.test(next)) {
+            bytes.push(parseInt(next, 16));
+            i += 3;
+          } else if (i + 1 < n) {
+            bytes.push(...encoder.encode(dn[i + 1] as string));
+            i += 2;
+          } else {
+            throw new DnSyntaxError(`invalid DN "${dn}": dangling escape`);
+          }
+          trailingSpaces = 0;
+        } else {
+          const cp = dn.codePointAt(i) as number;
+          const s = String.fromCodePoint(cp);
+          bytes.push(...encoder.encode(s));
+          trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
+          i += s.length;
+        }
+      }
+      value = new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces)));
+    }
+    current.push({ type, value });
+    if (i < n && dn[i] === '+') {
+      i++;
+      continue;
+    }
+    rdns.push(current);
+    current = [];
+    if (i < n) i++;
+  }
+  if (current.length > 0) rdns.push(current);
+  return rdns;
+}
+
+/** Escapes an attribute value for use in a DN (RFC 4514 §2.4). */
+export function escapeDnValue(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    const code = ch.charCodeAt(0);
+    if (',+"\\<>;='.includes(ch)) out += '\\' + ch;
+    else if (code === 0) out += '\\00';
+    else if (code < 0x20 || code === 0x7f) out += '\\' + code.toString(16).padStart(2, '0');
+    else if ((i === 0 && (ch === ' ' || ch === '#')) || (i === value.length - 1 && ch === ' ')) out += '\\' + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+export function formatDn(rdns: readonly (readonly Rdn[])[]): string {
+  return rdns.map((rdn) => rdn.map((p) => `${p.type}=${escapeDnValue(p.value)}`).join('+')).join(',');
+}
+
+const normalizeCache = new Map<string, string>();
+
+/**
+ * The normalized form used for DN lookups: attribute types and values lower-cased, escapes made
+ * canonical, spaces around separators removed. Two DNs naming the same entry normalize equal
+ * (directory string matching is case-insensitive for the naming attributes in use).
+ * A DN that does not parse normalizes to its lower-cased, trimmed text.
+ */
+export function normalizeDn(dn: string): string {
+  const cached = normalizeCache.get(dn);
+  if (cached !== undefined) return cached;
+  let normalized: string;
+  try {
+    normalized = parseDn(dn)
+      .map((rdn) =>
+        rdn
+          .map((p) => `${p.type.toLowerCase()}=${escapeDnValue(p.value.toLowerCase())}`)
+          .sort()
+          .join('+'),
+      )
+      .join(',');
+  } catch {
+    normalized = dn.trim().toLowerCase();
+  }
+  if (normalizeCache.size > 10_000) normalizeCache.clear();
+  normalizeCache.set(dn, normalized);
+  return normalized;
+}
+
+/** The parent DN (`''` for a single-RDN DN). */
+export function parentDn(dn: string): string {
+  const rdns = parseDn(dn);
+  return formatDn(rdns.slice(1));
+}
+
+/** The first RDN as text, e.g. `CN=Jane Doe`. */
+export function leafRdn(dn: string): string {
+  const rdns = parseDn(dn);
+  return rdns.length > 0 ? formatDn(rdns.slice(0, 1)) : '';
+}
+
+export function isDnValid(dn: string): boolean {
+  try {
+    parseDn(dn);
+    return true;
+  } catch {
+    return false;
+  }
+}

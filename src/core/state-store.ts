@@ -1,0 +1,163 @@
+import type { CsObject } from './connector-space.js';
+import type { ObjectIssue } from './errors.js';
+import type { MvObject } from './metaverse.js';
+import type { RunCounters, RunProfile, RunRecord, RunIssue, RunStatus } from './run-history.js';
+
+/**
+ * Criteria for scanning a connector space (csexport's `/f` filters map onto these). All given
+ * criteria must hold. Scans page by CS object id (keyset), so objects changed during a scan are
+ * neither skipped nor repeated.
+ */
+export interface CsQuery {
+  readonly hasPendingImport?: boolean;
+  /** Unapplied export present; optionally only of these object-level operations. */
+  readonly hasPendingExport?: boolean;
+  readonly pendingExportOperations?: readonly string[];
+  readonly hasEscrowedExport?: boolean;
+  readonly hasExportError?: boolean;
+  readonly hasImportError?: boolean;
+  /** true: connectors (linked to the MV) only; false: disconnectors only. */
+  readonly isConnector?: boolean;
+  readonly objectType?: string;
+  /** Objects whose `lastImportRun` differs from this run id (or is null): not seen by that full import. */
+  readonly notImportedInRun?: number;
+  /** Exact DN (compared normalized) or anchor. */
+  readonly dn?: string;
+  readonly anchor?: string;
+}
+
+export interface MvQuery {
+  readonly objectType?: string;
+  /** Objects with this attribute equal (case-insensitive for strings) to this text. */
+  readonly attribute?: string;
+  readonly value?: string;
+}
+
+/**
+ * A reference the engine could not resolve yet. Inbound (`in`): CS object `referrerId` in
+ * `connector` refers to the DN `key` (normalized) that has no joined CS object yet. Outbound
+ * (`out`): MV object `referrerId` refers to the MV object `key`, which has no CS object in
+ * `connector` yet. When the target appears, the engine re-synchronizes the referrer.
+ */
+export interface DanglingReference {
+  readonly direction: 'in' | 'out';
+  readonly connector: string;
+  readonly key: string;
+  readonly referrerId: string;
+}
+
+/**
+ * Everything one engine step writes, applied atomically: the data, the watermark covering it and the
+ * per-object issues found while producing it. A failure leaves the store as it was.
+ */
+export interface StoreChangeSet {
+  readonly csUpserts?: readonly CsObject[];
+  readonly csDeletes?: readonly string[];
+  readonly mvUpserts?: readonly MvObject[];
+  readonly mvDeletes?: readonly string[];
+  readonly watermark?: { readonly connector: string; readonly value: string | null };
+  readonly runIssues?: { readonly runId: number; readonly issues: readonly ObjectIssue[] };
+  /** For each referrer listed, its previous dangling references are replaced by those in `add`. */
+  readonly danglingReferences?: {
+    readonly replaceFor: readonly { readonly direction: 'in' | 'out'; readonly referrerId: string }[];
+    readonly add: readonly DanglingReference[];
+  };
+}
+
+export interface StoreIndexes {
+  /** MV attributes used by inbound join rules, per MV object type is not needed: index by attribute. */
+  readonly mvAttributes: readonly string[];
+  /** CS attributes used by outbound join rules, per connector. */
+  readonly csAttributes: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface RunStart {
+  readonly connector: string;
+  readonly runProfile: RunProfile;
+  readonly startedAt: string;
+}
+
+export interface RunFinish {
+  readonly status: RunStatus;
+  readonly endedAt: string;
+  readonly counters: RunCounters;
+  readonly message: string | null;
+}
+
+export interface RunListOptions {
+  readonly limit?: number;
+  readonly connector?: string;
+}
+
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly command: string;
+  readonly since: string;
+}
+
+export interface StoreLock {
+  release(): Promise<void>;
+}
+
+/**
+ * The state store: connector spaces, metaverse, watermarks, run history, server settings.
+ * Implementations: `store/sqlite` (embedded default), `store/memory` (tests); every one passes
+ * `test/contracts/state-store.contract.ts`.
+ *
+ * Lookups take and return batches so that one round trip serves many objects.
+ */
+export interface StateStore {
+  /** Configures attribute indexes used by join rules; rebuilds them when the set changed. */
+  configureIndexes(indexes: StoreIndexes): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Takes the single-writer lock (run, cycle, settings changes). Waits up to `waitMs`, then throws
+   * `StoreError` with `isBusy` naming the holder. A holder whose process is gone (same host) is
+   * taken over.
+   */
+  acquireLock(holder: Omit<LockHolder, 'since'>, waitMs: number): Promise<StoreLock>;
+  readLock(): Promise<LockHolder | null>;
+
+  apply(changes: StoreChangeSet): Promise<void>;
+
+  getCsObjects(ids: readonly string[]): Promise<CsObject[]>;
+  /** Keyed by the anchor as given. */
+  findCsByAnchors(connector: string, anchors: readonly string[]): Promise<Map<string, CsObject>>;
+  /** Keyed by `normalizeDn(dn)`. */
+  findCsByDns(connector: string, dns: readonly string[]): Promise<Map<string, CsObject>>;
+  findCsByMvIds(mvIds: readonly string[]): Promise<CsObject[]>;
+  /**
+   * CS objects of `connector` whose current image (pending import, else synchronized hologram)
+   * has `attribute` with one of these value keys (`indexKey`). Only indexed attributes.
+   */
+  findCsIdsByAttribute(connector: string, attribute: string, keys: readonly string[]): Promise<Map<string, string[]>>;
+  scanCs(connector: string, query: CsQuery, batchSize: number): AsyncIterable<CsObject[]>;
+  countCs(connector: string, query: CsQuery): Promise<number>;
+  /** Count of unapplied exports per object-level operation (`add`, `update`, `delete`, ...). */
+  countPendingExports(connector: string): Promise<Record<string, number>>;
+
+  getMvObjects(ids: readonly string[]): Promise<MvObject[]>;
+  /** MV ids whose `attribute` has one of these value keys (`indexKey`). Only indexed attributes. */
+  findMvIdsByAttribute(attribute: string, keys: readonly string[]): Promise<Map<string, string[]>>;
+  scanMv(query: MvQuery, batchSize: number): AsyncIterable<MvObject[]>;
+  countMv(query: MvQuery): Promise<number>;
+
+  findDanglingReferences(
+    direction: 'in' | 'out',
+    connector: string,
+    keys: readonly string[],
+  ): Promise<DanglingReference[]>;
+
+  getWatermark(connector: string): Promise<string | null>;
+
+  startRun(run: RunStart): Promise<number>;
+  finishRun(id: number, result: RunFinish): Promise<void>;
+  listRuns(options: RunListOptions): Promise<RunRecord[]>;
+  getRun(id: number): Promise<RunRecord | null>;
+  listRunIssues(runId: number, limit: number): Promise<RunIssue[]>;
+
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string | null): Promise<void>;
+}

@@ -1,0 +1,125 @@
+/**
+ * Attribute values as the engine holds them, in connector spaces and in the metaverse.
+ *
+ * - `string`, `boolean`, `Uint8Array` (binary: objectGUID, objectSid, jpegPhoto ...)
+ * - integers are `number` when they fit in 53 bits, `bigint` otherwise (AD's accountExpires)
+ * - `Reference`: a reference attribute's value (member, manager). In a connector space `ref` is the
+ *   referenced object's DN; in the metaverse it is the referenced MV object's id.
+ */
+export interface Reference {
+  readonly ref: string;
+}
+
+export type AttributeValue = string | number | bigint | boolean | Uint8Array | Reference;
+
+/** Attribute name → values. Single-valued attributes hold one value; an absent key means no value. */
+export type Attributes = Readonly<Record<string, readonly AttributeValue[]>>;
+
+export const ATTRIBUTE_TYPES = ['string', 'integer', 'boolean', 'binary', 'reference'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+export function isReference(value: AttributeValue): value is Reference {
+  return typeof value === 'object' && !(value instanceof Uint8Array);
+}
+
+/** The csexport / schema type of a value. */
+export function typeOfValue(value: AttributeValue): AttributeType {
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'integer';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return value instanceof Uint8Array ? 'binary' : 'reference';
+  }
+}
+
+/**
+ * A stable string key for a value, used for equality, set operations and indexes.
+ * Strings compare case-sensitively here; callers that want case-insensitive matching lower-case first.
+ */
+export function valueKey(value: AttributeValue): string {
+  switch (typeof value) {
+    case 'string':
+      return 's:' + value;
+    case 'number':
+    case 'bigint':
+      return 'i:' + value.toString();
+    case 'boolean':
+      return value ? 'b:1' : 'b:0';
+    default:
+      return value instanceof Uint8Array ? 'x:' + bytesToHex(value) : 'r:' + value.ref.toLowerCase();
+  }
+}
+
+export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
+  return valueKey(a) === valueKey(b);
+}
+
+/** Order-insensitive equality of two value lists (attribute values are sets). */
+export function valueSetsEqual(
+  a: readonly AttributeValue[] | undefined,
+  b: readonly AttributeValue[] | undefined,
+): boolean {
+  const left = a ?? [];
+  const right = b ?? [];
+  if (left.length !== right.length) return false;
+  if (left.length === 1) return valuesEqual(left[0] as AttributeValue, right[0] as AttributeValue);
+  const keys = new Set(left.map(valueKey));
+  return right.every((v) => keys.has(valueKey(v)));
+}
+
+/** Text form of a value for reports and expressions (binary as base64, references as their target). */
+export function valueToText(value: AttributeValue): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return value instanceof Uint8Array ? bytesToBase64(value) : value.ref;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b];
+  return out;
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Decodes standard base64; throws `TypeError` on characters outside the alphabet. */
+export function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text.replace(/\s+/g, ''));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Parses an integer string to number when safe, bigint otherwise; undefined when not an integer. */
+export function parseInteger(text: string): number | bigint | undefined {
+  const trimmed = text.trim();
+  if (!/^[-+]?\d+$/.test(trimmed)) return undefined;
+  const n = Number(trimmed);
+  return Number.isSafeInteger(n) ? n : BigInt(trimmed);
+}
+
+/** Key used by join indexes: like `valueKey`, but strings are lower-cased (joins match case-insensitively, then re-check). */
+export function indexKey(value: AttributeValue): string {
+  return typeof value === 'string' ? 's:' + value.toLowerCase() : valueKey(value);
+}
