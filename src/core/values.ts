@@ -38,8 +38,11 @@ export function typeOfValue(value: AttributeValue): AttributeType {
 }
 
 /**
- * A stable string key for a value, used for equality, set operations and indexes.
- * Strings compare case-sensitively here; callers that want case-insensitive matching lower-case first.
+ * A stable string key for a value, used for equality, set operations and indexes. Scalars compare
+ * by their directory text form, because directories without a typed schema (LDIF, CSV, LDAP's
+ * string syntaxes) give back `TRUE` for a boolean and `5` for an integer that idsync wrote: a
+ * boolean keys as `TRUE`/`FALSE`, an integer as its decimal text. Strings compare case-sensitively
+ * here; callers that want case-insensitive matching use `indexKey`.
  */
 export function valueKey(value: AttributeValue): string {
   switch (typeof value) {
@@ -47,9 +50,9 @@ export function valueKey(value: AttributeValue): string {
       return 's:' + value;
     case 'number':
     case 'bigint':
-      return 'i:' + value.toString();
+      return 's:' + value.toString();
     case 'boolean':
-      return value ? 'b:1' : 'b:0';
+      return value ? 's:TRUE' : 's:FALSE';
     default:
       return value instanceof Uint8Array ? 'x:' + bytesToHex(value) : 'r:' + value.ref.toLowerCase();
   }
