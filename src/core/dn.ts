@@ -97,6 +97,32 @@ export function formatDn(rdns: readonly (readonly Rdn[])[]): string {
 const normalizeCache = new Map<string, string>();
 
 /**
+ * DNs made only of `type=value` RDNs without escapes, `+` or `;` (nearly every DN a directory holds).
+ * Every such DN parses, and splitting it on `,` gives the same RDNs `parseDn` would, so the fast
+ * paths below agree with the parser by construction (a test compares them).
+ */
+const SIMPLE_DN = /^ *[A-Za-z][A-Za-z0-9-]* *=[^,+;\\]*(?:, *[A-Za-z][A-Za-z0-9-]* *=[^,+;\\]*)*$/;
+
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return text.slice(start, end);
+}
+
+function normalizeSimpleDn(dn: string): string {
+  const rdns = dn.split(',');
+  for (let i = 0; i < rdns.length; i++) {
+    const rdn = rdns[i] as string;
+    const eq = rdn.indexOf('=');
+    rdns[i] =
+      `${trimSpaces(rdn.slice(0, eq)).toLowerCase()}=${escapeDnValue(trimSpaces(rdn.slice(eq + 1)).toLowerCase())}`;
+  }
+  return rdns.join(',');
+}
+
+/**
  * The normalized form used for DN lookups: attribute types and values lower-cased, escapes made
  * canonical, spaces around separators removed. Two DNs naming the same entry normalize equal
  * (directory string matching is case-insensitive for the naming attributes in use).
@@ -105,9 +131,16 @@ const normalizeCache = new Map<string, string>();
 export function normalizeDn(dn: string): string {
   const cached = normalizeCache.get(dn);
   if (cached !== undefined) return cached;
-  let normalized: string;
+  const normalized = dn.trim() !== '' && SIMPLE_DN.test(dn) ? normalizeSimpleDn(dn) : normalizeParsedDn(dn);
+  if (normalizeCache.size > 10_000) normalizeCache.clear();
+  normalizeCache.set(dn, normalized);
+  return normalized;
+}
+
+/** `normalizeDn` by a full parse: the reference the fast path is tested against. */
+export function normalizeParsedDn(dn: string): string {
   try {
-    normalized = parseDn(dn)
+    return parseDn(dn)
       .map((rdn) =>
         rdn
           .map((p) => `${p.type.toLowerCase()}=${escapeDnValue(p.value.toLowerCase())}`)
@@ -116,11 +149,8 @@ export function normalizeDn(dn: string): string {
       )
       .join(',');
   } catch {
-    normalized = dn.trim().toLowerCase();
+    return dn.trim().toLowerCase();
   }
-  if (normalizeCache.size > 10_000) normalizeCache.clear();
-  normalizeCache.set(dn, normalized);
-  return normalized;
 }
 
 /** The parent DN (`''` for a single-RDN DN). */
@@ -136,6 +166,7 @@ export function leafRdn(dn: string): string {
 }
 
 export function isDnValid(dn: string): boolean {
+  if (SIMPLE_DN.test(dn)) return true;
   try {
     parseDn(dn);
     return true;

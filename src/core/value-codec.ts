@@ -1,72 +1,68 @@
-import { base64ToBytes, bytesToBase64, type AttributeValue, type Attributes } from './values.js';
+import { base64ToBytes, bytesToBase64 } from './values.js';
 
 /**
- * JSON encoding of attribute values for stores and reports. Plain JSON types stay as they are;
- * binary, big integers and references are tagged objects so that decoding is exact.
+ * Reads text written by `stringifyWithValues`. Parses with plain `JSON.parse` and revives tagged
+ * values in one walk afterwards: a reviver callback per key was the largest cost of a scan.
  */
-type EncodedValue = string | number | boolean | { $b: string } | { $i: string } | { $r: string };
-
-export function encodeValue(value: AttributeValue): EncodedValue {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return value;
-    case 'bigint':
-      return { $i: value.toString() };
-    default:
-      return value instanceof Uint8Array ? { $b: bytesToBase64(value) } : { $r: value.ref };
-  }
-}
-
-export function decodeValue(encoded: unknown): AttributeValue {
-  if (typeof encoded === 'string' || typeof encoded === 'number' || typeof encoded === 'boolean') return encoded;
-  if (encoded !== null && typeof encoded === 'object') {
-    const tagged = encoded as Record<string, unknown>;
-    if (typeof tagged.$b === 'string') return base64ToBytes(tagged.$b);
-    if (typeof tagged.$i === 'string') return BigInt(tagged.$i);
-    if (typeof tagged.$r === 'string') return { ref: tagged.$r };
-  }
-  throw new TypeError(`not an encoded attribute value: ${JSON.stringify(encoded)}`);
-}
-
-export function encodeAttributes(attributes: Attributes): Record<string, EncodedValue[]> {
-  const out: Record<string, EncodedValue[]> = {};
-  for (const [name, values] of Object.entries(attributes)) out[name] = values.map(encodeValue);
-  return out;
-}
-
-export function decodeAttributes(encoded: unknown): Attributes {
-  const out: Record<string, AttributeValue[]> = {};
-  if (encoded === null || typeof encoded !== 'object') return out;
-  for (const [name, values] of Object.entries(encoded as Record<string, unknown>)) {
-    if (Array.isArray(values)) out[name] = values.map(decodeValue);
-  }
-  return out;
-}
-
-/**
- * `JSON.stringify` replacer/reviver pair that round-trips any structure containing attribute values
- * (holograms, deltas, errors). Used by stores to persist tower images as one JSON column each.
- */
-export function stringifyWithValues(data: unknown): string {
-  return JSON.stringify(data, function replacer(this: unknown, _key, value: unknown) {
-    if (typeof value === 'bigint') return { $i: value.toString() };
-    if (value instanceof Uint8Array) return { $b: bytesToBase64(value) };
-    return value;
-  });
-}
-
 export function parseWithValues<T>(text: string): T {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const tagged = value as Record<string, unknown>;
-      const keys = Object.keys(tagged);
-      if (keys.length === 1) {
-        if (typeof tagged.$b === 'string') return base64ToBytes(tagged.$b);
-        if (typeof tagged.$i === 'string') return BigInt(tagged.$i);
-      }
+  return revive(JSON.parse(text)) as T;
+}
+
+function revive(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) value[i] = revive(item);
     }
     return value;
-  }) as T;
+  }
+  const record = value as Record<string, unknown>;
+  let count = 0;
+  let onlyKey = '';
+  for (const key of Object.keys(record)) {
+    count++;
+    onlyKey = key;
+    const item = record[key];
+    if (typeof item === 'object' && item !== null) record[key] = revive(item);
+  }
+  if (count === 1) {
+    const tagged = record[onlyKey];
+    if (onlyKey === '$b' && typeof tagged === 'string') return base64ToBytes(tagged);
+    if (onlyKey === '$i' && typeof tagged === 'string') return BigInt(tagged);
+  }
+  return record;
+}
+
+/**
+ * JSON for any structure holding attribute values (holograms, deltas, errors), as stores persist
+ * tower images: binary becomes `{"$b": base64}` and big integers `{"$i": text}`; Reference values
+ * are plain `{ref}` objects. Tagged values are substituted in a copy-on-write walk and the result
+ * goes through `JSON.stringify` without a replacer, which is faster than a replacer and also stores
+ * Node `Buffer`s (LDAP clients return them) as binary: `Buffer#toJSON` would run before a replacer.
+ */
+export function stringifyWithValues(data: unknown): string {
+  return JSON.stringify(encode(data));
+}
+
+function encode(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? { $i: value.toString() } : value;
+  if (value instanceof Uint8Array) return { $b: bytesToBase64(value) };
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const encoded = encode(item);
+      if (encoded !== item) (copy ??= value.slice())[i] = encoded;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const encoded = encode(item);
+    if (encoded !== item) (copy ??= { ...record })[key] = encoded;
+  }
+  return copy ?? value;
 }

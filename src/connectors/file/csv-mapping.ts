@@ -1,6 +1,6 @@
+import { isDnValid } from '../../core/dn.js';
 import type { CsvConnectorConfig } from '../../config/connector-config.js';
 import type { AttributeChange } from '../../core/connector-space.js';
-import { isDnSyntaxValid } from './dn-syntax.js';
 import type { AttributeValue } from '../../core/values.js';
 import { fileFormatError } from './file-errors.js';
 import type { FileItem, FileRewriter } from './file-format.js';
@@ -71,7 +71,7 @@ export function mapCsvRow(item: CsvItem, layout: CsvLayout, config: CsvConnector
     };
   }
   const dn = fields[layout.dnIndex] ?? '';
-  if (dn === '' || !isDnSyntaxValid(dn)) {
+  if (dn === '' || !isDnValid(dn)) {
     return { kind: 'invalid', line, raw, message: `line ${line}: ${dn === '' ? 'empty DN' : `invalid DN "${dn}"`}` };
   }
   const objectType = layout.objectTypeIndex === null ? config.objectType : fields[layout.objectTypeIndex] || null;

@@ -1,5 +1,5 @@
+import { normalizeDn } from '../../core/dn.js';
 import type { ExportRequest, ExportResult } from '../../core/connector.js';
-import { normalizeFileDn as normalizeDn } from './dn-syntax.js';
 import {
   applyAttributeChanges,
   anchorOf,

@@ -1,6 +1,6 @@
+import { normalizeDn } from '../../core/dn.js';
 import type { ExportRequest, ExportResult } from '../../core/connector.js';
 import { ConnectorError } from '../../core/errors.js';
-import { normalizeFileDn as normalizeDn } from './dn-syntax.js';
 import { writeFileAtomically, type WriteBytes } from './atomic-file.js';
 import { encodeText, readTextChunks, statFile, type ReadProgress } from './file-connection.js';
 import { systemErrorCode, translateFileError } from './file-errors.js';

@@ -1,4 +1,4 @@
-import { isDnSyntaxValid } from './dn-syntax.js';
+import { isDnValid } from '../../core/dn.js';
 import { LineSplitter } from './file-connection.js';
 import type {
   LdifAttributeValue,
@@ -149,7 +149,7 @@ function parseRecord(lines: readonly LogicalLine[]): LdifRecord {
   const dnLine = parseAttrLine(lines[0] as LogicalLine);
   expectName(dnLine, 'dn');
   const dn = valueText(dnLine, 'DN');
-  if (!isDnSyntaxValid(dn)) throw new RecordSyntaxError(dnLine.line, `invalid DN "${clip(dn)}"`);
+  if (!isDnValid(dn)) throw new RecordSyntaxError(dnLine.line, `invalid DN "${clip(dn)}"`);
   const line = dnLine.line;
   let i = 1;
   const controls: LdifControl[] = [];
