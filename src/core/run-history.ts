@@ -16,7 +16,7 @@ export const RUN_STATUSES = [
   'stopped-server',
   'stopped-error-limit',
   'stopped-deletion-threshold-exceeded',
-  'stopped-staging-mode',
+  'skipped-staging-mode',
   'stopped-extension-dll-exception',
   'stopped-interrupted',
   'no-start-connection',

@@ -26,6 +26,13 @@ export interface CsQuery {
   readonly anchor?: string;
 }
 
+/** Identity and link of a CS object, without its tower. */
+export interface CsLink {
+  readonly id: string;
+  readonly dn: string;
+  readonly mvId: string | null;
+}
+
 export interface MvQuery {
   readonly objectType?: string;
   /** Objects with this attribute equal (case-insensitive for strings) to this text. */
@@ -65,7 +72,7 @@ export interface StoreChangeSet {
 }
 
 export interface StoreIndexes {
-  /** MV attributes used by inbound join rules, per MV object type is not needed: index by attribute. */
+  /** MV attributes used by inbound join rules (indexed across all MV object types). */
   readonly mvAttributes: readonly string[];
   /** CS attributes used by outbound join rules, per connector. */
   readonly csAttributes: Readonly<Record<string, readonly string[]>>;
@@ -129,13 +136,23 @@ export interface StateStore {
   findCsByDns(connector: string, dns: readonly string[]): Promise<Map<string, CsObject>>;
   findCsByMvIds(mvIds: readonly string[]): Promise<CsObject[]>;
   /**
+   * The link columns only, for resolving references without reading towers: per normalized DN
+   * (`normalizeDn`), the CS object of `connector` with that DN (lowest id when several).
+   */
+  findCsLinksByDns(connector: string, dns: readonly string[]): Promise<Map<string, CsLink>>;
+  /** The link columns only: per MV id, the CS object of `connector` linked to it (lowest id when several). */
+  findCsLinksByMvIds(connector: string, mvIds: readonly string[]): Promise<Map<string, CsLink>>;
+  /**
    * CS objects of `connector` whose current image (pending import, else synchronized hologram)
    * has `attribute` with one of these value keys (`indexKey`). Only indexed attributes.
    */
   findCsIdsByAttribute(connector: string, attribute: string, keys: readonly string[]): Promise<Map<string, string[]>>;
   scanCs(connector: string, query: CsQuery, batchSize: number): AsyncIterable<CsObject[]>;
   countCs(connector: string, query: CsQuery): Promise<number>;
-  /** Count of unapplied exports per object-level operation (`add`, `update`, `delete`, ...). */
+  /**
+   * Count of unapplied exports per object-level operation (`add`, `update`, `delete`, ...), where an
+   * `update` that moves the object to a new DN counts as `rename`.
+   */
   countPendingExports(connector: string): Promise<Record<string, number>>;
 
   getMvObjects(ids: readonly string[]): Promise<MvObject[]>;

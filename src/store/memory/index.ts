@@ -1,0 +1,1 @@
+export { createMemoryStateStore, MemoryStateStore } from './memory-state-store.js';

@@ -1,0 +1,2 @@
+export { openSqliteStateStore, type SqliteStateStoreOptions } from './open-sqlite-state-store.js';
+export { SqliteStateStore } from './sqlite-state-store.js';

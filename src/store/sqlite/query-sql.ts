@@ -1,0 +1,66 @@
+import { normalizeDn } from '../../core/dn.js';
+import type { CsQuery, MvQuery } from '../../core/state-store.js';
+
+/** A WHERE clause and its parameters. The SQL text depends only on which criteria are set, so it caches well. */
+export interface WhereClause {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+/** SQL function registered on the connection that evaluates the attribute part of an `MvQuery`. */
+export const MV_MATCH_FUNCTION = 'idsync_mv_matches';
+
+/**
+ * `CsQuery` as SQL over `cs_objects`. Presence tests are written exactly as the partial indexes'
+ * WHERE terms (`pending_import IS NOT NULL`, ...) so that SQLite scans only the matching rows.
+ */
+export function csWhere(connector: string, query: CsQuery): WhereClause {
+  const terms = ['connector = ?'];
+  const params: unknown[] = [connector];
+  const presence = (column: string, wanted: boolean | undefined): void => {
+    if (wanted !== undefined) terms.push(`${column} IS ${wanted ? 'NOT NULL' : 'NULL'}`);
+  };
+  presence('pending_import', query.hasPendingImport);
+  presence('unapplied_export', query.hasPendingExport);
+  if (query.pendingExportOperations !== undefined) {
+    if (query.hasPendingExport !== true) terms.push('unapplied_export IS NOT NULL');
+    terms.push('unapplied_export_op IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.pendingExportOperations));
+  }
+  presence('escrowed_export', query.hasEscrowedExport);
+  presence('export_error', query.hasExportError);
+  presence('import_error', query.hasImportError);
+  presence('mv_id', query.isConnector);
+  if (query.objectType !== undefined) {
+    terms.push('object_type = ?');
+    params.push(query.objectType);
+  }
+  if (query.notImportedInRun !== undefined) {
+    terms.push('(last_import_run IS NULL OR last_import_run <> ?)');
+    params.push(query.notImportedInRun);
+  }
+  if (query.dn !== undefined) {
+    terms.push('dn_norm = ?');
+    params.push(normalizeDn(query.dn));
+  }
+  if (query.anchor !== undefined) {
+    terms.push('anchor = ?');
+    params.push(query.anchor);
+  }
+  return { sql: terms.join(' AND '), params };
+}
+
+/** `MvQuery` as SQL over `mv_objects`; the attribute criteria go through `MV_MATCH_FUNCTION`. */
+export function mvWhere(query: MvQuery): WhereClause {
+  const terms: string[] = [];
+  const params: unknown[] = [];
+  if (query.objectType !== undefined) {
+    terms.push('object_type = ?');
+    params.push(query.objectType);
+  }
+  if (query.attribute !== undefined || query.value !== undefined) {
+    terms.push(`${MV_MATCH_FUNCTION}(attributes, ?, ?) = 1`);
+    params.push(query.attribute ?? null, query.value ?? null);
+  }
+  return { sql: terms.length > 0 ? terms.join(' AND ') : '1 = 1', params };
+}

@@ -1,0 +1,50 @@
+import { StoreError } from '../../core/errors.js';
+import type { StoreChangeSet } from '../../core/state-store.js';
+import type { AttributeIndexer } from './attr-index.js';
+import { csToParams, mvToRow } from './cs-rows.js';
+import { issueParams } from './run-rows.js';
+import type { Statements } from './statements.js';
+
+/**
+ * Writes one change set; the caller wraps it in a transaction. Order: MV upserts, CS upserts,
+ * CS deletes, MV deletes (a deleted object's index rows and the dangling references it made go
+ * with it), dangling references (replace, then add), the watermark, run issues.
+ */
+export function writeChangeSet(st: Statements, indexer: AttributeIndexer, changes: StoreChangeSet): void {
+  for (const mv of changes.mvUpserts ?? []) {
+    st.mvUpsert.run(mvToRow(mv));
+    indexer.indexMv(mv.id, mv.attributes, false);
+  }
+  for (const cs of changes.csUpserts ?? []) {
+    st.csUpsert.run(csToParams(cs));
+    indexer.indexCs(cs);
+  }
+  for (const id of changes.csDeletes ?? []) {
+    st.csDelete.run(id);
+    indexer.unindexCs(id);
+    st.danglingDeleteFor.run('in', id);
+  }
+  for (const id of changes.mvDeletes ?? []) {
+    st.mvDelete.run(id);
+    indexer.unindexMv(id);
+    st.danglingDeleteFor.run('out', id);
+  }
+  const dangling = changes.danglingReferences;
+  if (dangling) {
+    for (const r of dangling.replaceFor) st.danglingDeleteFor.run(r.direction, r.referrerId);
+    for (const r of dangling.add) st.danglingInsert.run(r.direction, r.connector, r.key, r.referrerId);
+  }
+  const watermark = changes.watermark;
+  if (watermark) {
+    if (watermark.value === null) st.watermarkClear.run(watermark.connector);
+    else st.watermarkSet.run(watermark.connector, watermark.value, new Date().toISOString());
+  }
+  const runIssues = changes.runIssues;
+  if (runIssues) {
+    if (!st.runExists.get(runIssues.runId)) {
+      throw new StoreError(`change set rejected: run ${runIssues.runId} does not exist (run issues)`);
+    }
+    let seq = (st.runIssueNextSeq.get(runIssues.runId) as { seq: number }).seq;
+    for (const issue of runIssues.issues) st.runIssueInsert.run(runIssues.runId, seq++, ...issueParams(issue));
+  }
+}
