@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './errors.js';
 import type { ScopeCondition, ScopeFilter, ScopeOperator } from './sync-rule.js';
-import { bytesToBase64, type AttributeValue } from './values.js';
+import { valueToText, type AttributeValue } from './values.js';
 
 /** Reads an attribute of the object being scoped: its values, or undefined when absent. */
 export type ScopeAttributeReader = (name: string) => readonly AttributeValue[] | undefined;
@@ -27,21 +27,6 @@ type ValueTest = (value: AttributeValue) => boolean;
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER = /^[-+]?\d+$/;
 const HEX_INTEGER = /^0x[0-9a-f]+$/i;
-
-/** Text of a value as the filter compares it: Booleans as TRUE/FALSE, binary as base64, references by DN. */
-function textOf(value: AttributeValue): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'TRUE' : 'FALSE';
-    default:
-      return value instanceof Uint8Array ? bytesToBase64(value) : value.ref;
-  }
-}
 
 function numberOf(value: AttributeValue | string): number | undefined {
   if (typeof value === 'number') return value;
@@ -78,7 +63,7 @@ function equalsTest(expected: string): ValueTest {
       const actual = numberOf(value);
       if (actual !== undefined) return actual === number;
     }
-    return textOf(value).toLowerCase() === lower;
+    return valueToText(value).toLowerCase() === lower;
   };
 }
 
@@ -89,14 +74,14 @@ function orderTest(expected: string, holds: (order: number) => boolean): ValueTe
   return (value) => {
     const actual = number === undefined ? undefined : numberOf(value);
     if (number !== undefined && actual !== undefined) return holds(actual < number ? -1 : actual > number ? 1 : 0);
-    const text = textOf(value).toLowerCase();
+    const text = valueToText(value).toLowerCase();
     return holds(text < lower ? -1 : text > lower ? 1 : 0);
   };
 }
 
 function textTest(expected: string, test: (text: string, expected: string) => boolean): ValueTest {
   const lower = expected.toLowerCase();
-  return (value) => test(textOf(value).toLowerCase(), lower);
+  return (value) => test(valueToText(value).toLowerCase(), lower);
 }
 
 function bitTest(condition: ScopeCondition): ValueTest {

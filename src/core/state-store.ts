@@ -60,6 +60,11 @@ export interface DanglingReference {
 export interface StoreChangeSet {
   readonly csUpserts?: readonly CsObject[];
   readonly csDeletes?: readonly string[];
+  /**
+   * CS objects an import saw unchanged: only their `lastImportRun` becomes `runId` (a full import
+   * of an unchanged directory writes these marks, not the objects). Applied after `csUpserts`.
+   */
+  readonly csImportMarks?: { readonly runId: number; readonly ids: readonly string[] };
   readonly mvUpserts?: readonly MvObject[];
   readonly mvDeletes?: readonly string[];
   readonly watermark?: { readonly connector: string; readonly value: string | null };

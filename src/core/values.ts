@@ -75,7 +75,10 @@ export function valueSetsEqual(
   return right.every((v) => keys.has(valueKey(v)));
 }
 
-/** Text form of a value for reports and expressions (binary as base64, references as their target). */
+/**
+ * The directory text form of a value, as files, filters and reports show it: integers in decimal,
+ * booleans `TRUE`/`FALSE` (LDAP's Boolean syntax), binary as base64, references as their target.
+ */
 export function valueToText(value: AttributeValue): string {
   switch (typeof value) {
     case 'string':
@@ -84,9 +87,12 @@ export function valueToText(value: AttributeValue): string {
     case 'bigint':
       return value.toString();
     case 'boolean':
-      return value ? 'true' : 'false';
+      return value ? 'TRUE' : 'FALSE';
     default:
-      return value instanceof Uint8Array ? bytesToBase64(value) : value.ref;
+      if (value instanceof Uint8Array) return bytesToBase64(value);
+      // Values cross process boundaries (files, directories): refuse what is not a value at all.
+      if (typeof value === 'object' && value !== null && typeof value.ref === 'string') return value.ref;
+      throw new TypeError(`not an attribute value: ${JSON.stringify(value)}`);
   }
 }
 

@@ -1,10 +1,10 @@
 import { isDnValid } from '../../core/dn.js';
 import type { CsvConnectorConfig } from '../../config/connector-config.js';
 import type { AttributeChange } from '../../core/connector-space.js';
-import type { AttributeValue } from '../../core/values.js';
+import { valueToText, type AttributeValue } from '../../core/values.js';
 import { fileFormatError } from './file-errors.js';
 import type { FileItem, FileRewriter } from './file-format.js';
-import { valueToFileText, type FileObject, type FileSchema } from './file-object.js';
+import type { FileObject, FileSchema } from './file-object.js';
 import { parseCsv, type CsvItem } from './csv-parser.js';
 import { renderCsvRow } from './csv-writer.js';
 
@@ -94,7 +94,7 @@ export function checkCsvChanges(changes: readonly AttributeChange[], separator: 
     for (const value of values) {
       let text: string;
       try {
-        text = valueToFileText(value);
+        text = valueToText(value);
       } catch {
         return `attribute "${change.name}" has a value that is not an attribute value`;
       }
@@ -160,7 +160,7 @@ export function createCsvRewriter(config: CsvConnectorConfig, attributeNames: re
         const key = column.toLowerCase();
         if (key === dnColumn) return object.dn;
         if (key === typeColumn) return object.objectType ?? '';
-        return (object.attributes.get(key)?.values ?? []).map(valueToFileText).join(config.multiValueSeparator);
+        return (object.attributes.get(key)?.values ?? []).map(valueToText).join(config.multiValueSeparator);
       });
       return prefix + row(cells);
     },

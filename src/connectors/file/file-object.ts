@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeChange } from '../../core/connector-space.js';
 import { normalizeDn } from '../../core/dn.js';
 import type { FileConnectorCommon } from '../../config/connector-config.js';
-import { bytesToBase64, valueKey, type AttributeValue } from '../../core/values.js';
+import { valueKey, valueToText, type AttributeValue } from '../../core/values.js';
 
 /** One attribute of a file object: the name as first written, and its values. */
 export interface FileAttribute {
@@ -48,30 +48,12 @@ export function createFileSchema(config: FileConnectorCommon): FileSchema {
   };
 }
 
-/** Text of a value in a file: references as their DN, binary as base64, booleans as TRUE/FALSE. */
-export function valueToFileText(value: AttributeValue): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'TRUE' : 'FALSE';
-    case 'object':
-      if (value instanceof Uint8Array) return bytesToBase64(value);
-      if (typeof value.ref === 'string') return value.ref;
-      break;
-  }
-  throw new TypeError(`not an attribute value: ${String(value)}`);
-}
-
 /** The anchor of an object: its DN when the anchor attribute is `dn`, else the anchor value's text. */
 export function anchorOf(object: FileObject, schema: FileSchema): string | null {
   if (schema.isDnAnchor) return object.dn;
   const first = object.attributes.get(schema.anchorAttribute.toLowerCase())?.values[0];
   if (first === undefined) return null;
-  const text = valueToFileText(first);
+  const text = valueToText(first);
   return text === '' ? null : text;
 }
 
@@ -137,5 +119,5 @@ export function generateAnchor(object: FileObject, schema: FileSchema): string {
     ? new Uint8Array(Buffer.from(uuid.replaceAll('-', ''), 'hex'))
     : uuid;
   setValues(object, schema.anchorAttribute, [value]);
-  return valueToFileText(value);
+  return valueToText(value);
 }

@@ -1,8 +1,8 @@
 import type { AttributeChange } from '../../core/connector-space.js';
 import type { LdifConnectorConfig } from '../../config/connector-config.js';
-import type { AttributeValue } from '../../core/values.js';
+import { valueToText, type AttributeValue } from '../../core/values.js';
 import type { FileItem, FileRewriter } from './file-format.js';
-import { valueToFileText, type FileObject, type FileSchema } from './file-object.js';
+import type { FileObject, FileSchema } from './file-object.js';
 import type { LdifAttributeValue, LdifItem, LdifValue } from './ldif-record.js';
 import { renderLdifRecord } from './ldif-writer.js';
 
@@ -93,7 +93,7 @@ export function mapLdifItem(
 
 /** The LDIF form of a typed value: text stays text, binary stays bytes, others become text. */
 function ldifValueOf(value: AttributeValue): LdifValue {
-  return value instanceof Uint8Array ? value : valueToFileText(value);
+  return value instanceof Uint8Array ? value : valueToText(value);
 }
 
 /** Renders a file object as an LDIF content record. */
@@ -124,7 +124,7 @@ export function checkLdifChanges(changes: readonly AttributeChange[]): string | 
           : change.values;
     for (const value of values) {
       try {
-        valueToFileText(value);
+        valueToText(value);
       } catch {
         return `attribute "${change.name}" has a value that is not an attribute value`;
       }

@@ -38,6 +38,11 @@ export function commitChangeSet(state: MemoryState, prepared: PreparedChangeSet)
     state.cs.set(cs.value.id, cs);
     state.indexCs(cs.value);
   }
+  const marks = changes.csImportMarks;
+  for (const id of marks?.ids ?? []) {
+    const stored = state.cs.get(id);
+    if (stored && marks) state.cs.set(id, store<CsObject>({ ...stored.value, lastImportRun: marks.runId }));
+  }
   for (const id of changes.csDeletes ?? []) {
     state.cs.delete(id);
     state.csIndex.remove(id);

@@ -48,7 +48,6 @@ export const CS_COLUMNS = [
   'connector_state',
   'link_rule',
   'is_provisioned',
-  'last_import_run',
   'modified_at',
   'synchronized_hologram',
   'pending_import',
@@ -68,6 +67,9 @@ function fromJson<T>(text: string | null): T | null {
   return text === null ? null : parseWithValues<T>(text);
 }
 
+/** The columns a CS read selects: the row, and the import mark kept in `cs_import_marks`. */
+export const CS_SELECT_LIST = `${CS_COLUMNS.map((c) => `cs_objects.${c}`).join(', ')}, (SELECT run FROM cs_import_marks m WHERE m.id = cs_objects.id) AS last_import_run`;
+
 /** Parameters of the CS upsert, in `CS_COLUMNS` order (positional binding is the cheaper one). */
 export function csToParams(cs: CsObject): unknown[] {
   return [
@@ -81,7 +83,6 @@ export function csToParams(cs: CsObject): unknown[] {
     cs.connectorState,
     cs.linkRule,
     cs.isProvisioned ? 1 : 0,
-    cs.lastImportRun,
     cs.modifiedAt,
     toJson(cs.synchronizedHologram),
     toJson(cs.pendingImport),

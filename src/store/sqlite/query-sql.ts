@@ -36,7 +36,7 @@ export function csWhere(connector: string, query: CsQuery): WhereClause {
     params.push(query.objectType);
   }
   if (query.notImportedInRun !== undefined) {
-    terms.push('(last_import_run IS NULL OR last_import_run <> ?)');
+    terms.push('NOT EXISTS (SELECT 1 FROM cs_import_marks m WHERE m.id = cs_objects.id AND m.run = ?)');
     params.push(query.notImportedInRun);
   }
   if (query.dn !== undefined) {

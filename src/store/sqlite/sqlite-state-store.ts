@@ -21,7 +21,7 @@ import type {
 } from '../../core/state-store.js';
 import { validateChangeSet } from '../shared/index.js';
 import { AttributeIndexer } from './attr-index.js';
-import { CS_COLUMNS, rowToCs, rowToMv, type CsRow, type MvRow } from './cs-rows.js';
+import { CS_SELECT_LIST, rowToCs, rowToMv, type CsRow, type MvRow } from './cs-rows.js';
 import { acquireSqliteLock, readSqliteLock, releaseSqliteLock } from './lock.js';
 import { csWhere, mvWhere } from './query-sql.js';
 import { firstByKey, groupIds } from './row-groups.js';
@@ -193,7 +193,7 @@ export class SqliteStateStore implements StateStore {
 
   async *scanCs(connector: string, query: CsQuery, batchSize: number): AsyncIterable<CsObject[]> {
     const where = csWhere(connector, query);
-    const sql = `SELECT ${CS_COLUMNS.join(', ')} FROM cs_objects WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
+    const sql = `SELECT ${CS_SELECT_LIST} FROM cs_objects WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
     for await (const rows of this.#pages<CsRow>('scanning a connector space', sql, where.params, batchSize)) {
       yield rows.map(rowToCs);
     }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-import { CS_COLUMNS } from './cs-rows.js';
+import { CS_COLUMNS, CS_SELECT_LIST } from './cs-rows.js';
 
 const csColumnList = CS_COLUMNS.join(', ');
 const csUpsertSql =
@@ -9,26 +9,35 @@ const csUpsertSql =
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}`;
 
-/** Every fixed statement, prepared once per connection. Lists are bound as one JSON array (`json_each`). */
+/**
+ * Every fixed statement, prepared once per connection. Lists are bound as one JSON array
+ * (`json_each`). Lookups name their index: without statistics the planner would rather walk the
+ * (connector, id) index of a whole connector space than sort a handful of rows by id.
+ */
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
     csUpsert: p(csUpsertSql),
     csDelete: p('DELETE FROM cs_objects WHERE id = ?'),
-    csByIds: p(`SELECT ${csColumnList} FROM cs_objects WHERE id IN (SELECT value FROM json_each(?))`),
+    importMarkSet: p('INSERT OR REPLACE INTO cs_import_marks (id, run) VALUES (?, ?)'),
+    importMarkDelete: p('DELETE FROM cs_import_marks WHERE id = ?'),
+    importMarkMany: p('INSERT OR REPLACE INTO cs_import_marks (id, run) SELECT value, ? FROM json_each(?)'),
+    csByIds: p(`SELECT ${CS_SELECT_LIST} FROM cs_objects WHERE id IN (SELECT value FROM json_each(?))`),
     csByAnchors: p(
-      `SELECT ${csColumnList} FROM cs_objects WHERE connector = ? AND anchor IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_connector_anchor WHERE connector = ? AND anchor IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
     csByDns: p(
-      `SELECT ${csColumnList} FROM cs_objects WHERE connector = ? AND dn_norm IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_connector_dn WHERE connector = ? AND dn_norm IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
     csLinksByDns: p(
-      `SELECT id, dn, dn_norm, mv_id FROM cs_objects WHERE connector = ? AND dn_norm IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT id, dn, dn_norm, mv_id FROM cs_objects INDEXED BY cs_connector_dn WHERE connector = ? AND dn_norm IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
     csLinksByMvIds: p(
-      `SELECT id, dn, mv_id FROM cs_objects WHERE mv_id IN (SELECT value FROM json_each(?)) AND connector = ? ORDER BY id`,
+      `SELECT id, dn, mv_id FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?)) AND connector = ? ORDER BY id`,
     ),
-    csByMvIds: p(`SELECT ${csColumnList} FROM cs_objects WHERE mv_id IN (SELECT value FROM json_each(?)) ORDER BY id`),
+    csByMvIds: p(
+      `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    ),
     csPendingExportCounts: p(
       `SELECT CASE WHEN unapplied_export_op = 'update' AND json_extract(unapplied_export, '$.newDn') IS NOT NULL
          THEN 'rename' ELSE unapplied_export_op END AS op, COUNT(*) AS n FROM cs_objects

@@ -17,10 +17,15 @@ export function writeChangeSet(st: Statements, indexer: AttributeIndexer, change
   }
   for (const cs of changes.csUpserts ?? []) {
     st.csUpsert.run(csToParams(cs));
+    if (cs.lastImportRun === null) st.importMarkDelete.run(cs.id);
+    else st.importMarkSet.run(cs.id, cs.lastImportRun);
     indexer.indexCs(cs);
   }
+  const marks = changes.csImportMarks;
+  if (marks && marks.ids.length > 0) st.importMarkMany.run(marks.runId, JSON.stringify(marks.ids));
   for (const id of changes.csDeletes ?? []) {
     st.csDelete.run(id);
+    st.importMarkDelete.run(id);
     indexer.unindexCs(id);
     st.danglingDeleteFor.run('in', id);
   }

@@ -1,3 +1,4 @@
+import type { CsObject } from '../../../src/core/connector-space.js';
 import { describe, expect, it } from 'vitest';
 
 import { normalizeDn } from '../../../src/core/dn.js';
@@ -138,6 +139,25 @@ export function describeCsObjectContract(h: CurrentHarness): void {
       );
       const byMv = await h().store.findCsLinksByMvIds(OTHER_CONNECTOR, [guid(100), guid(101)]);
       expect(byMv).toEqual(new Map([[guid(100), { id: guid(2), dn: 'CN=Jane Doe,OU=Staff,DC=x', mvId: guid(100) }]]));
+    });
+
+    it('marks objects as seen by an import without rewriting them, and scans by those marks', async () => {
+      await h().store.apply({
+        csUpserts: [
+          csObject(1, { lastImportRun: 1 }),
+          csObject(2, { lastImportRun: 1 }),
+          csObject(3, { lastImportRun: null }),
+        ],
+      });
+      await h().store.apply({ csImportMarks: { runId: 2, ids: [guid(1)] } });
+      const [one, two] = await h().store.getCsObjects([guid(1), guid(2)]);
+      expect(one?.lastImportRun).toBe(2);
+      expect(two?.lastImportRun).toBe(1);
+      const unseen: string[] = [];
+      for await (const page of h().store.scanCs(CONNECTOR, { notImportedInRun: 2 }, 10)) unseen.push(...ids(page));
+      expect(unseen.sort()).toEqual([guid(2), guid(3)]);
+      await h().store.apply({ csUpserts: [{ ...(one as CsObject), lastImportRun: null }] });
+      expect((await h().store.getCsObjects([guid(1)]))[0]?.lastImportRun).toBeNull();
     });
 
     it('counts a pending export that moves an object to a new DN as a rename', async () => {
