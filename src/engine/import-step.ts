@@ -7,7 +7,7 @@ import type { RunStatus } from '../core/run-history.js';
 import type { EngineContext } from './context.js';
 import { RunRecorder, type RunSummary } from './run-recorder.js';
 
-type Staged = { upserts: Map<string, CsObject>; deletes: Set<string> };
+type Staged = { upserts: Map<string, CsObject>; deletes: Set<string>; marks: Set<string> };
 
 /**
  * Full or delta import: stages what the directory shows as pending imports, confirms escrowed
@@ -53,7 +53,7 @@ export async function runImport(
 }
 
 class Importer {
-  private staged: Staged = { upserts: new Map(), deletes: new Set() };
+  private staged: Staged = { upserts: new Map(), deletes: new Set(), marks: new Set() };
   private batch: ImportItem[] = [];
   private processed = 0;
 
@@ -91,15 +91,16 @@ class Importer {
 
   private async write(watermark: string | undefined): Promise<void> {
     const runIssues = this.recorder.takeIssues();
-    const { upserts, deletes } = this.staged;
-    if (upserts.size === 0 && deletes.size === 0 && !runIssues && watermark === undefined) return;
+    const { upserts, deletes, marks } = this.staged;
+    if (upserts.size + deletes.size + marks.size === 0 && !runIssues && watermark === undefined) return;
     await this.ctx.store.apply({
       csUpserts: [...upserts.values()],
       csDeletes: [...deletes],
+      ...(marks.size > 0 ? { csImportMarks: { runId: this.recorder.runId, ids: [...marks] } } : {}),
       ...(runIssues ? { runIssues } : {}),
       ...(watermark !== undefined ? { watermark: { connector: this.connector, value: watermark } } : {}),
     });
-    this.staged = { upserts: new Map(), deletes: new Set() };
+    this.staged = { upserts: new Map(), deletes: new Set(), marks: new Set() };
   }
 
   private async stageBatch(items: readonly ImportItem[]): Promise<void> {
@@ -121,9 +122,13 @@ class Importer {
     for (const item of items) {
       this.processed++;
       switch (item.kind) {
-        case 'entry':
-          this.remember(this.stageEntry(find(item.entry.anchor, item.entry.dn), item.entry), byAnchor);
+        case 'entry': {
+          const existing = find(item.entry.anchor, item.entry.dn);
+          const staged = this.stageEntry(existing, item.entry);
+          if (staged) this.remember(staged, byAnchor);
+          else if (existing) this.staged.marks.add(existing.id);
           break;
+        }
         case 'modify': {
           const existing = find(item.anchor, item.dn);
           const base = existing ? currentImage(existing) : null;
@@ -141,7 +146,9 @@ class Importer {
             objectType: item.objectType,
             attributes: applyChanges(base.attributes, item.changes),
           };
-          this.remember(this.stageEntry(existing, entry), byAnchor);
+          const staged = this.stageEntry(existing, entry);
+          if (staged) this.remember(staged, byAnchor);
+          else this.staged.marks.add(existing.id);
           break;
         }
         case 'delete':
@@ -164,7 +171,8 @@ class Importer {
     if (object.anchor !== null) byAnchor.set(object.anchor, object);
   }
 
-  private stageEntry(existing: CsObject | undefined, imported: ImportEntry): CsObject {
+  /** The object to write, or null when the import found it exactly as synchronized (only a mark). */
+  private stageEntry(existing: CsObject | undefined, imported: ImportEntry): CsObject | null {
     const now = this.ctx.now().toISOString();
     const runId = this.recorder.runId;
     const entry: Entry = { dn: imported.dn, objectType: imported.objectType, attributes: imported.attributes };
@@ -190,12 +198,18 @@ class Importer {
         modifiedAt: now,
       };
     }
-    let object: CsObject = { ...existing, anchor: existing.anchor ?? imported.anchor, lastImportRun: runId };
-    object = this.confirm(object, entry, now);
+    const seen: CsObject = { ...existing, anchor: existing.anchor ?? imported.anchor, lastImportRun: runId };
+    const object = this.confirm(seen, entry, now);
     const baseline = object.synchronizedHologram;
     if (baseline && entriesEqual(baseline, entry)) {
       this.recorder.count('unchanged');
-      return { ...object, pendingImport: null, dn: entry.dn, importError: null };
+      const isUntouched =
+        object === seen &&
+        existing.anchor !== null &&
+        existing.pendingImport === null &&
+        existing.importError === null &&
+        existing.dn === entry.dn;
+      return isUntouched ? null : { ...object, pendingImport: null, dn: entry.dn, importError: null };
     }
     if (object.pendingImport?.entry && entriesEqual(object.pendingImport.entry, entry)) {
       this.recorder.count('unchanged');

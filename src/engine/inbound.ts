@@ -13,8 +13,8 @@ export async function processInbound(batch: SyncBatch, original: CsObject): Prom
   const { work, recorder } = batch;
   const image = currentImage(original);
   if (image === null && original.pendingImport === null) {
-    // Provisioned by sync and not yet seen by an import: nothing flows in; its exports are re-planned.
-    if (original.mvId) batch.touch(original.mvId);
+    // Provisioned by sync and not yet seen by an import: nothing flows in from it, and its export
+    // is planned by the sync of the connector its MV object comes from.
     recorder.count('unchanged');
     return;
   }

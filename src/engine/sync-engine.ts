@@ -104,7 +104,11 @@ export class SyncEngine {
     for (const name of this.ctx.connectorOrder)
       runs.push(await runSync(this.ctx, name, isFull ? 'full-sync' : 'delta-sync'));
     let heldBack: HeldBackExports[] | null = null;
-    const exporters = this.ctx.connectorOrder.filter((name) => this.ctx.connectors.get(name)?.capabilities.canExport);
+    // Export steps run for the connectors sync rules write to (a source-only directory has none).
+    const targets = new Set(this.ctx.rules.rules.filter((r) => r.direction === 'outbound').map((r) => r.connector));
+    const exporters = this.ctx.connectorOrder.filter(
+      (name) => targets.has(name) && this.ctx.connectors.get(name)?.capabilities.canExport,
+    );
     if (await this.isStagingMode()) {
       heldBack = [];
       for (const name of exporters) {

@@ -63,7 +63,6 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
       ['cloud', 'full-import', 'success'],
       ['corp', 'full-sync', 'success'],
       ['cloud', 'full-sync', 'success'],
-      ['corp', 'export', 'skipped-staging-mode'],
       ['cloud', 'export', 'skipped-staging-mode'],
     ]);
     expect(await rt.store.countMv({})).toBe(4);
