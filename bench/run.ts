@@ -6,15 +6,18 @@ import { parseArgs } from 'node:util';
 import { openRuntime, type Runtime } from '../src/cli/compose.js';
 import type { RunProfile } from '../src/core/run-history.js';
 import { writeDirectoryLdif, type DirectoryShape } from './generate-directory.js';
+import { benchReports } from './reports.js';
 
 /**
  * `npm run bench [-- --objects N] [--groups N]`: generates a synthetic Active Directory (LDIF),
  * runs an initial cycle (full import + full sync) and a delta cycle after changing 1% of the
  * objects, then a no-change delta cycle, and prints objects/s and peak RSS for each step.
+ * `npm run bench -- --reports [--objects N]`: the report writers and readers (bench/reports.ts).
  */
 const { values } = parseArgs({
   options: {
-    objects: { type: 'string', default: '100000' },
+    objects: { type: 'string' },
+    reports: { type: 'boolean', default: false },
     groups: { type: 'string' },
     members: { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
@@ -22,7 +25,7 @@ const { values } = parseArgs({
   strict: true,
 });
 
-const users = Number(values.objects);
+const users = Number(values.objects ?? (values.reports ? 1_000_000 : 100_000));
 const groups = values.groups !== undefined ? Number(values.groups) : Math.max(1, Math.floor(users / 10));
 const work = resolve('bench/.work', `cycle-${users}`);
 
@@ -155,4 +158,5 @@ syncRules: { preset: entra-connect, presetConnectors: { onPremises: corp, cloud:
   if (!values.keep) await rm(join(work, 'onprem.ldif'), { force: true });
 }
 
-await main();
+if (values.reports) await benchReports(users);
+else await main();

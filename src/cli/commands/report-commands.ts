@@ -111,7 +111,12 @@ const csexportCommand: Command = async (io, args) => {
   const runtime = await openRuntime(io, values.config, false, 'csexport');
   try {
     requireConnector(runtime, 'csexport', connector as string);
-    const selection = filter !== undefined ? parseCsExportFilter(filter) : { query: {} };
+    let selection = filter !== undefined ? parseCsExportFilter(filter) : { query: {} };
+    // csexport's /f:d= names one object "by DN or anchor": try the value as a DN first.
+    const byDn = 'query' in selection ? selection.query.dn : undefined;
+    if (byDn !== undefined && (await runtime.store.countCs(connector as string, { dn: byDn })) === 0) {
+      selection = { query: { anchor: byDn } };
+    }
     const objects =
       'guid' in selection
         ? byGuid(runtime.store, connector as string, selection.guid)
