@@ -44,7 +44,7 @@ const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})
 /**
  * Parses a csexport filter (`--filter` / `/f`): `x|e|i|m|s`, `d=<DN or anchor>`, `g=<GUID>` (braces
  * optional, any case), with or without Microsoft's `/f:` or `/f` prefix, values optionally in double
- * quotes. `d=` yields `{ query: { dn } }`: the store's `dn` criterion matches a DN or an anchor.
+ * quotes. `d=` yields `{ query: { dn } }`; the caller tries the value as a DN, then as an anchor.
  * Throws `ReportInputError` naming `--filter` and what it accepts.
  */
 export function parseCsExportFilter(text: string): CsExportFilter {

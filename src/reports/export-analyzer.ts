@@ -1,10 +1,10 @@
 import { valueToText } from '../core/values.js';
 import { BufferedOutput } from './buffered-output.js';
 import type { CsExportAttribute, CsExportDelta, CsExportObject, CsExportValue } from './csexport-object.js';
-import { readCsExport } from './csexport-reader.js';
+import { readCsExportBatches } from './csexport-reader.js';
 import { csvRow, joinValues } from './text-escape.js';
 
-/** The export-analyzer CSV header (documented in src/reports/README.md). */
+/** The export-analyzer CSV header (documented in docs/reports.md). */
 export const EXPORT_ANALYZER_HEADER = [
   'Object Identifier',
   'DN',
@@ -47,19 +47,23 @@ export async function analyzeExport(
   const output = new BufferedOutput(out);
   const totals = { objects: 0, rows: 0, adds: 0, updates: 0, deletes: 0, deleteAdds: 0, renames: 0 };
   output.push(csvRow(EXPORT_ANALYZER_HEADER));
-  for await (const object of readCsExport(input)) {
-    const delta = object.unappliedExport;
-    if (!delta) continue;
-    const omodt = objectModification(delta.operation);
-    totals.objects++;
-    if (omodt === 'add') totals.adds++;
-    else if (omodt === 'update') totals.updates++;
-    else if (omodt === 'delete') totals.deletes++;
-    else if (omodt === 'delete-add') totals.deleteAdds++;
-    if (delta.newDn !== null && omodt === 'update') totals.renames++;
-    for (const row of analyzerRows(object, delta, omodt)) {
-      output.push(csvRow(row));
-      totals.rows++;
+  for await (const batch of readCsExportBatches(input)) {
+    for (const object of batch) {
+      const delta = object.unappliedExport;
+      if (!delta) continue;
+      const omodt = objectModification(delta.operation);
+      totals.objects++;
+      if (omodt === 'add') totals.adds++;
+      else if (omodt === 'update') totals.updates++;
+      else if (omodt === 'delete') totals.deletes++;
+      else if (omodt === 'delete-add') totals.deleteAdds++;
+      if (delta.newDn !== null && omodt === 'update') totals.renames++;
+      // The lead cells are escaped once per object, not once per row.
+      const lead = csvRow([object.id, delta.dn, object.objectType, omodt]).slice(0, -2) + ',';
+      for (const change of analyzerChanges(delta, omodt)) {
+        output.push(lead + csvRow(change));
+        totals.rows++;
+      }
     }
     await output.flushIfFull();
   }
@@ -96,15 +100,22 @@ function attributeModification(attribute: CsExportAttribute, omodt: string): str
 /** The CSV rows (cells before escaping) of one object's unapplied export. */
 export function analyzerRows(object: CsExportObject, delta: CsExportDelta, omodt: string): string[][] {
   const lead = [object.id, delta.dn, object.objectType, omodt];
-  if (omodt === 'delete') return [[...lead, '', '', '', '', '', '']];
+  return analyzerChanges(delta, omodt).map((change) => [...lead, ...change]);
+}
+
+/**
+ * The last six cells of each row of `analyzerRows` (attribute, AMODT, counts, values): the first four
+ * (id, DN, type, OMODT) are the same on every row of an object.
+ */
+function analyzerChanges(delta: CsExportDelta, omodt: string): string[][] {
+  if (omodt === 'delete') return [['', '', '', '', '', '']];
   const rows: string[][] = [];
-  if (delta.newDn !== null) rows.push([...lead, 'dn', 'update', '1', '1', delta.newDn, delta.dn]);
+  if (delta.newDn !== null) rows.push(['dn', 'update', '1', '1', delta.newDn, delta.dn]);
   for (const attribute of delta.attributes) {
     const added: string[] = [];
     const removed: string[] = [];
     for (const value of attribute.values) (isRemoval(value) ? removed : added).push(valueToText(value.value));
     rows.push([
-      ...lead,
       attribute.name,
       attributeModification(attribute, omodt),
       String(added.length),
@@ -113,7 +124,7 @@ export function analyzerRows(object: CsExportObject, delta: CsExportDelta, omodt
       joinValues(removed),
     ]);
   }
-  if (rows.length === 0) rows.push([...lead, '', '', '', '', '', '']);
+  if (rows.length === 0) rows.push(['', '', '', '', '', '']);
   return rows;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Reports: Microsoft-compatible csexport XML (writer and streaming reader), CSExportAnalyzer-style
  * CSV, csanalyzer.ps1-style identifier CSVs, and idsync's own pending-export report
- * (table/CSV/JSON/HTML). Every writer and reader streams. Formats: src/reports/README.md.
+ * (table/CSV/JSON/HTML). Every writer and reader streams. Formats: docs/reports.md.
  */
 export { applyDelta, diffAttributes } from './apply-delta.js';
 export { CSANALYZER_HEADER, csAnalyzerRow, runCsAnalyzer } from './csanalyzer.js';

@@ -18,7 +18,7 @@ export interface PendingRenderer {
   end(stats: PendingStats): string;
 }
 
-/** The pending CSV header (documented in src/reports/README.md). */
+/** The pending CSV header (documented in docs/reports.md). */
 export const PENDING_CSV_HEADER = [
   'Object ID',
   'DN',

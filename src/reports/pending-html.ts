@@ -20,8 +20,8 @@ const COLUMNS = [
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
-th{background:#f0f0f0}#rows th{cursor:pointer;user-select:none}#rows th.asc::after{content:" \\25B2"}#rows th.desc::after{content:" \\25BC"}
-.stats{display:flex;gap:2em;flex-wrap:wrap}#filter{width:30em;padding:4px}#pager button{margin:0 .3em}`;
+th{background:#f0f0f0;white-space:nowrap}#rows th{cursor:pointer;user-select:none}#rows th.asc::after{content:" \\25B2"}#rows th.desc::after{content:" \\25BC"}
+.stats{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}#filter{width:30em;padding:4px}#pager button{margin:0 .3em}`;
 
 // Client side: everything goes through textContent, never innerHTML, so data cannot become markup.
 const SCRIPT = `(function(){

@@ -56,6 +56,8 @@ function escapeXmlUnit(code: number, char: string): string {
 
 const CSV_NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Either of the two above: one test decides for most cells. */
+const CSV_NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
 
 /**
  * Makes a cell inert for spreadsheets (OWASP "CSV injection"): a value starting with `=`, `+`, `-`,
@@ -67,6 +69,7 @@ export function neutraliseFormula(text: string): string {
 
 /** One RFC 4180 cell, quoted only when needed, formula-neutralised. */
 export function csvCell(text: string): string {
+  if (!CSV_NEEDS_WORK.test(text)) return text;
   const safe = neutraliseFormula(text);
   return CSV_NEEDS_QUOTES.test(safe) ? '"' + safe.replace(/"/g, '""') + '"' : safe;
 }
@@ -78,7 +81,10 @@ export function csvQuotedCell(text: string): string {
 
 /** A CSV record (RFC 4180: CRLF line ending). */
 export function csvRow(cells: readonly string[], quoteAll = false): string {
-  return cells.map(quoteAll ? csvQuotedCell : csvCell).join(',') + '\r\n';
+  const cell = quoteAll ? csvQuotedCell : csvCell;
+  let row = '';
+  for (let i = 0; i < cells.length; i++) row += (i === 0 ? '' : ',') + cell(cells[i]!);
+  return row + '\r\n';
 }
 
 /**
