@@ -18,6 +18,11 @@ export interface SqliteStateStoreOptions {
   readonly path: string;
   /** How long one statement waits for another process's write transaction (default 5000 ms). */
   readonly busyTimeoutMs?: number;
+  /**
+   * SQLite's page cache in MiB (default 256). Runs that look objects up at random want it large;
+   * commands that only scan (reports, status) do as well with a small one and keep their memory low.
+   */
+  readonly cacheMiB?: number;
 }
 
 /**
@@ -31,14 +36,14 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
   } catch (error) {
     throw new StoreError(`state store "${file}": cannot create its directory`, false, { cause: error });
   }
-  return new SqliteStateStore(openDatabase(file, options.busyTimeoutMs ?? 5000), file);
+  return new SqliteStateStore(openDatabase(file, options.busyTimeoutMs ?? 5000, options.cacheMiB ?? 256), file);
 }
 
 /**
  * Opens the file with the store's settings (WAL, synchronous=NORMAL, busy timeout, foreign keys),
  * registers the store's SQL functions and migrates the schema. Closes the file again on failure.
  */
-export function openDatabase(file: string, busyTimeoutMs: number): Database.Database {
+export function openDatabase(file: string, busyTimeoutMs: number, cacheMiB = 256): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(file);
@@ -50,7 +55,7 @@ export function openDatabase(file: string, busyTimeoutMs: number): Database.Data
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -262144');
+    db.pragma(`cache_size = -${Math.max(1, Math.trunc(cacheMiB)) * 1024}`);
     db.pragma('temp_store = MEMORY');
     // Checkpoint every ~40 MB of WAL: often enough to bound the WAL, rarely enough that the same
     // index pages are not copied into the database file again on nearly every commit.
