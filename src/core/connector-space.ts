@@ -106,3 +106,27 @@ export function currentImage(cs: CsObject): Entry | null {
   if (cs.pendingImport) return cs.pendingImport.entry;
   return cs.synchronizedHologram;
 }
+
+/**
+ * A new CS object with an empty tower: a disconnector in state `normal` unless `fields` say
+ * otherwise. Imports create them for objects the directory shows; provisioning for objects it will.
+ */
+export function createCsObject(
+  fields: Pick<CsObject, 'id' | 'connector' | 'dn' | 'objectType' | 'modifiedAt'> & Partial<CsObject>,
+): CsObject {
+  return {
+    anchor: null,
+    synchronizedHologram: null,
+    pendingImport: null,
+    unappliedExport: null,
+    escrowedExport: null,
+    exportError: null,
+    importError: null,
+    mvId: null,
+    connectorState: 'normal',
+    linkRule: null,
+    isProvisioned: false,
+    lastImportRun: null,
+    ...fields,
+  };
+}

@@ -1,5 +1,5 @@
 import type { ImportEntry, ImportItem } from '../core/connector.js';
-import { currentImage, type CsObject, type Entry } from '../core/connector-space.js';
+import { createCsObject, currentImage, type CsObject, type Entry } from '../core/connector-space.js';
 import { applyChanges, entriesEqual, isDeltaReflected } from '../core/delta.js';
 import { normalizeDn } from '../core/dn.js';
 import { ConnectorError } from '../core/errors.js';
@@ -178,25 +178,16 @@ class Importer {
     const entry: Entry = { dn: imported.dn, objectType: imported.objectType, attributes: imported.attributes };
     if (!existing) {
       this.recorder.count('adds');
-      return {
+      return createCsObject({
         id: this.ctx.newId(),
         connector: this.connector,
         dn: entry.dn,
         anchor: imported.anchor,
         objectType: entry.objectType,
-        synchronizedHologram: null,
         pendingImport: { operation: 'add', entry },
-        unappliedExport: null,
-        escrowedExport: null,
-        exportError: null,
-        importError: null,
-        mvId: null,
-        connectorState: 'normal',
-        linkRule: null,
-        isProvisioned: false,
         lastImportRun: runId,
         modifiedAt: now,
-      };
+      });
     }
     const seen: CsObject = { ...existing, anchor: existing.anchor ?? imported.anchor, lastImportRun: runId };
     const object = this.confirm(seen, entry, now);

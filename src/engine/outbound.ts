@@ -1,4 +1,4 @@
-import { currentImage, type CsObject, type ObjectDelta } from '../core/connector-space.js';
+import { createCsObject, currentImage, type CsObject, type ObjectDelta } from '../core/connector-space.js';
 import { applyDelta, diffAttributes } from '../core/delta.js';
 import { normalizeDn } from '../core/dn.js';
 import type { MvObject } from '../core/metaverse.js';
@@ -178,25 +178,19 @@ function planExport(
   if (!target) {
     if (!delta) return;
     const provision = inScope.find((r) => r.rule.linkType === 'provision') as CompiledRule;
-    batch.work.putCs({
-      id: batch.ctx.newId(),
-      connector,
-      dn: delta.dn,
-      anchor: null,
-      objectType,
-      synchronizedHologram: null,
-      pendingImport: null,
-      unappliedExport: delta,
-      escrowedExport: null,
-      exportError: null,
-      importError: null,
-      mvId: mv.id,
-      connectorState: 'normal',
-      linkRule: provision.rule.name,
-      isProvisioned: true,
-      lastImportRun: null,
-      modifiedAt: batch.nowIso,
-    });
+    batch.work.putCs(
+      createCsObject({
+        id: batch.ctx.newId(),
+        connector,
+        dn: delta.dn,
+        objectType,
+        unappliedExport: delta,
+        mvId: mv.id,
+        linkRule: provision.rule.name,
+        isProvisioned: true,
+        modifiedAt: batch.nowIso,
+      }),
+    );
     batch.work.noteLinkedOut(connector, mv.id);
     batch.recorder.count('provisions');
     return;

@@ -1,4 +1,4 @@
-import { RUN_PROFILES, type RunProfile, type RunStatus } from '../../core/run-history.js';
+import { RUN_COUNTERS, RUN_PROFILES, type RunProfile, type RunStatus } from '../../core/run-history.js';
 import { UsageError } from '../../core/errors.js';
 import { SYNC_CYCLE_POLICIES, type CycleSummary, type SyncCyclePolicy } from '../../engine/sync-engine.js';
 import type { RunSummary } from '../../engine/run-recorder.js';
@@ -40,29 +40,10 @@ export function worstExit(codes: readonly ExitCode[]): ExitCode {
   return codes.reduce<ExitCode>((worst, code) => (order.indexOf(code) > order.indexOf(worst) ? code : worst), EXIT.ok);
 }
 
-const SHOWN_COUNTERS = [
-  'adds',
-  'updates',
-  'renames',
-  'deletes',
-  'unchanged',
-  'filtered',
-  'joins',
-  'projections',
-  'provisions',
-  'deprovisions',
-  'disconnects',
-  'exportAdds',
-  'exportUpdates',
-  'exportRenames',
-  'exportDeletes',
-  'errors',
-] as const;
-
 export function renderRuns(runs: readonly RunSummary[]): string {
   const rows = runs.map((run) => {
     const seconds = ((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1);
-    const counters = SHOWN_COUNTERS.filter((c) => run.counters[c] > 0)
+    const counters = RUN_COUNTERS.filter((c) => run.counters[c] > 0)
       .map((c) => `${c}=${run.counters[c]}`)
       .join(' ');
     return [run.connector, run.runProfile, run.status, `${seconds}s`, counters || '-'];
