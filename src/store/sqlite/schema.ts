@@ -37,8 +37,10 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX cs_connector_id ON cs_objects (connector, id);
       CREATE INDEX cs_connector_anchor ON cs_objects (connector, anchor);
-      CREATE INDEX cs_connector_dn ON cs_objects (connector, dn_norm);
-      CREATE INDEX cs_mv_id ON cs_objects (mv_id) WHERE mv_id IS NOT NULL;
+      -- Covering (id, mv_id, dn): reference resolution reads links by DN and by MV id without
+      -- touching the wide tower rows, which at scale are random pages outside the cache.
+      CREATE INDEX cs_connector_dn ON cs_objects (connector, dn_norm, id, mv_id, dn);
+      CREATE INDEX cs_mv_id ON cs_objects (mv_id, connector, id, dn) WHERE mv_id IS NOT NULL;
       CREATE INDEX cs_pending_import ON cs_objects (connector, id) WHERE pending_import IS NOT NULL;
       CREATE INDEX cs_unapplied_export ON cs_objects (connector, id) WHERE unapplied_export IS NOT NULL;
       CREATE INDEX cs_escrowed_export ON cs_objects (connector, id) WHERE escrowed_export IS NOT NULL;
