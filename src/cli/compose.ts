@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { loadConfig, type ConnectorConfig, type IdsyncConfig } from '../config/index.js';
+import { configPathFrom, loadConfig, type ConnectorConfig, type IdsyncConfig } from '../config/index.js';
 import type { Connector } from '../core/connector.js';
 import { assertNever } from '../core/errors.js';
 import type { StateStore, StoreLock } from '../core/state-store.js';
@@ -9,7 +9,7 @@ import { newObjectId, type EngineContext, type Progress } from '../engine/contex
 import { SyncEngine } from '../engine/sync-engine.js';
 import { createCsvConnector, createLdifConnector } from '../connectors/file/index.js';
 import { openSqliteStateStore } from '../store/sqlite/index.js';
-import { EXIT, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 
 /** How long a second idsync process waits for the first to release the database (IDSYNC_LOCK_WAIT_MS overrides). */
 export const LOCK_WAIT_MS = 10_000;
@@ -33,9 +33,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function configPath(io: CliIo, flag: string | undefined): string | undefined {
-  const path = flag ?? io.env.IDSYNC_CONFIG;
-  if (path === undefined) return resolve(io.cwd, 'idsync.yaml');
+export function configPath(io: CliIo, flag: string | undefined): string {
+  const path = configPathFrom(flag, io.env);
   return isAbsolute(path) ? path : resolve(io.cwd, path);
 }
 
@@ -110,5 +109,3 @@ function progressWriter(io: CliIo): (progress: Progress) => void {
 export function clearProgress(io: CliIo): void {
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
 }
-
-export { EXIT };

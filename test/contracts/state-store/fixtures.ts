@@ -1,3 +1,4 @@
+import { createCsObject } from '../../../src/core/connector-space.js';
 import { spawnSync } from 'node:child_process';
 
 import type { CsObject, Entry } from '../../../src/core/connector-space.js';
@@ -32,26 +33,15 @@ export function entry(dn: string, attributes: Attributes, objectType = 'user'): 
 
 /** A CS object with an empty tower; override what a test needs. */
 export function csObject(n: number, overrides: Partial<CsObject> = {}): CsObject {
-  return {
+  return createCsObject({
     id: guid(n),
     connector: CONNECTOR,
     dn: `CN=User ${n},OU=Staff,DC=x`,
     anchor: `anchor-${n}`,
     objectType: 'user',
-    synchronizedHologram: null,
-    pendingImport: null,
-    unappliedExport: null,
-    escrowedExport: null,
-    exportError: null,
-    importError: null,
-    mvId: null,
-    connectorState: 'normal',
-    linkRule: null,
-    isProvisioned: false,
-    lastImportRun: null,
     modifiedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 /** A CS object with every tower part set, using every kind of attribute value. */
