@@ -48,10 +48,12 @@ export async function runExport(ctx: EngineContext, connectorName: string, note:
     recorder.note(refusal);
     return recorder.finish('stopped-deletion-threshold-exceeded');
   }
+  const sent = new Map<string, CsObject>();
   async function* requests(): AsyncIterable<ExportRequest> {
     for await (const page of ctx.store.scanCs(connectorName, { hasPendingExport: true }, ctx.batchSize)) {
       for (const cs of page) {
         if (!cs.unappliedExport) continue;
+        sent.set(cs.id, cs);
         yield toRequest(cs);
       }
     }
@@ -62,17 +64,17 @@ export async function runExport(ctx: EngineContext, connectorName: string, note:
     for await (const result of connector.export(requests())) {
       buffered.push(result);
       if (buffered.length >= ctx.batchSize) {
-        await applyResults(ctx, recorder, buffered);
+        await applyResults(ctx, recorder, sent, buffered);
         buffered = [];
       }
     }
-    await applyResults(ctx, recorder, buffered);
+    await applyResults(ctx, recorder, sent, buffered);
     const exported = ['exportAdds', 'exportUpdates', 'exportRenames', 'exportDeletes'] as const;
     const total = exported.reduce((sum, c) => sum + recorder.counters[c], 0);
     status =
       recorder.counters.errors > 0 ? 'completed-export-errors' : total === 0 ? 'completed-no-objects' : 'success';
   } catch (error) {
-    await applyResults(ctx, recorder, buffered);
+    await applyResults(ctx, recorder, sent, buffered);
     if (!(error instanceof ConnectorError)) {
       await recorder.finish('stopped-server');
       throw error;
@@ -101,19 +103,17 @@ function toRequest(cs: CsObject): ExportRequest {
 async function applyResults(
   ctx: EngineContext,
   recorder: RunRecorder,
+  sent: Map<string, CsObject>,
   results: readonly ExportResult[],
 ): Promise<void> {
   if (results.length === 0) return;
   const now = ctx.now().toISOString();
-  // Objects are read back per batch of results rather than held from request to result: a file
-  // connector answers only after rewriting the file, which would keep every pending export in memory.
-  // The single-writer lock guarantees nothing changed them in between.
-  const objects = new Map((await ctx.store.getCsObjects(results.map((r) => r.csId))).map((cs) => [cs.id, cs]));
   const upserts: CsObject[] = [];
   for (const result of results) {
-    const cs = objects.get(result.csId);
+    const cs = sent.get(result.csId);
     const delta = cs?.unappliedExport;
     if (!cs || !delta) continue;
+    sent.delete(result.csId);
     if (result.ok) {
       recorder.count(
         delta.newDn && delta.changes.length === 0
