@@ -7,7 +7,10 @@ import type { StateStore, StoreLock } from '../core/state-store.js';
 import { RuleSet } from '../core/sync/rule-set.js';
 import { newObjectId, type EngineContext, type Progress } from '../engine/context.js';
 import { SyncEngine } from '../engine/sync-engine.js';
+import { createEntraConnector } from '../connectors/entra/index.js';
 import { createCsvConnector, createLdifConnector } from '../connectors/file/index.js';
+import { createLdapConnector } from '../connectors/ldap/index.js';
+import { createScimConnector } from '../connectors/scim/index.js';
 import { openSqliteStateStore } from '../store/sqlite/index.js';
 import type { CliIo } from './io.js';
 
@@ -20,6 +23,12 @@ export function createConnector(config: ConnectorConfig): Connector {
       return createLdifConnector(config);
     case 'csv':
       return createCsvConnector(config);
+    case 'ldap':
+      return createLdapConnector(config);
+    case 'scim':
+      return createScimConnector(config);
+    case 'entra':
+      return createEntraConnector(config);
     default:
       return assertNever(config, 'connector type');
   }

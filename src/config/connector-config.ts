@@ -1,3 +1,7 @@
+import type { EntraConnectorConfig } from './entra-connector-schema.js';
+import type { LdapConnectorConfig } from './ldap-connector-schema.js';
+import type { ScimConnectorConfig } from './scim-connector-schema.js';
+
 /**
  * Validated connector configurations, as produced by the config schema (`schema.ts`).
  * Connectors import their own shape from here; paths are already resolved to absolute paths.
@@ -40,4 +44,11 @@ export interface CsvConnectorConfig extends FileConnectorCommon {
   readonly encoding: 'utf8' | 'utf16le' | 'latin1';
 }
 
-export type ConnectorConfig = LdifConnectorConfig | CsvConnectorConfig;
+export type { LdapConnectorConfig } from './ldap-connector-schema.js';
+export type { ScimConnectorConfig } from './scim-connector-schema.js';
+export type { EntraConnectorConfig } from './entra-connector-schema.js';
+
+/** Connector types whose configuration names files: their `path` is resolved against the config's folder. */
+export type FileConnectorConfig = LdifConnectorConfig | CsvConnectorConfig;
+
+export type ConnectorConfig = FileConnectorConfig | LdapConnectorConfig | ScimConnectorConfig | EntraConnectorConfig;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { CsvConnectorConfig, LdifConnectorConfig } from './connector-config.js';
+import { entraConnectorSchema } from './entra-connector-schema.js';
+import { ldapConnectorSchema } from './ldap-connector-schema.js';
+import { scimConnectorSchema } from './scim-connector-schema.js';
 
 /** Connector names: used in file names, CLI arguments and run history, so kept plain. */
 export const CONNECTOR_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -69,7 +72,13 @@ export const csvConnectorSchema = z
  * Any connector, chosen by `type`. To add a type: write its schema, add it here and add its
  * `*ConnectorConfig` to `connector-config.ts`; the assertions below keep the two in step.
  */
-export const connectorSchema = z.discriminatedUnion('type', [ldifConnectorSchema, csvConnectorSchema]);
+export const connectorSchema = z.discriminatedUnion('type', [
+  ldifConnectorSchema,
+  csvConnectorSchema,
+  ldapConnectorSchema,
+  scimConnectorSchema,
+  entraConnectorSchema,
+]);
 
 /** The connector types the config accepts, in the order error messages list them. */
 export const CONNECTOR_TYPES = [...connectorSchema.optionsMap.keys()] as readonly string[];

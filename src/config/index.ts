@@ -5,6 +5,10 @@
 export type {
   ConnectorConfig,
   CsvConnectorConfig,
+  EntraConnectorConfig,
+  FileConnectorConfig,
+  LdapConnectorConfig,
+  ScimConnectorConfig,
   FileConnectorCommon,
   LdifConnectorConfig,
 } from './connector-config.js';
@@ -27,6 +31,9 @@ export {
   csvConnectorSchema,
   ldifConnectorSchema,
 } from './connector-schema.js';
+export { entraConnectorSchema } from './entra-connector-schema.js';
+export { ldapConnectorSchema } from './ldap-connector-schema.js';
+export { scimConnectorSchema } from './scim-connector-schema.js';
 export { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE, configPathFrom, loadConfig } from './load-config.js';
 export { deepFreeze, parseConfig, type IdsyncConfig } from './parse-config.js';
 export { entraConnectPreset } from './presets/entra-connect.js';

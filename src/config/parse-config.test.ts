@@ -138,8 +138,8 @@ describe('parseConfig', () => {
   it('resolves relative paths against the folder of the config file', () => {
     const config = parseConfig(VALID, 'conf/idsync.yaml');
     expect(config.baseDir).toBe(resolve('conf'));
-    expect(config.connectors[0]?.path).toBe(resolve('conf/directory/onprem.ldif'));
-    expect(config.connectors[1]?.path).toBe('/srv/cloud.csv');
+    expect(config.connectors[0]).toMatchObject({ path: resolve('conf/directory/onprem.ldif') });
+    expect(config.connectors[1]).toMatchObject({ path: '/srv/cloud.csv' });
   });
 
   it('sorts sync rules by precedence', () => {
@@ -161,7 +161,7 @@ describe('parseConfig', () => {
   it('reports a wrong enum value at its line and column with the allowed values', () => {
     const problem = onlyProblem(withLine('    type: csv', '    type: ldff'));
     expect(problem).toMatchObject({ code: 'invalid_enum', path: ['connectors', 1, 'type'], line: 10, column: 11 });
-    expect(problem.message).toBe('expected one of "ldif", "csv", got "ldff"');
+    expect(problem.message).toBe('expected one of "ldif", "csv", "ldap", "scim", "entra", got "ldff"');
   });
 
   it('formats the message as file:line:column: field: problem and sets where', () => {
@@ -172,7 +172,7 @@ describe('parseConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       const configError = error as ConfigValidationError;
       expect(configError.message).toBe(
-        'idsync.yaml:10:11: connectors[1].type: expected one of "ldif", "csv", got "ldff"',
+        'idsync.yaml:10:11: connectors[1].type: expected one of "ldif", "csv", "ldap", "scim", "entra", got "ldff"',
       );
       expect(configError.where).toEqual({ file: 'idsync.yaml', line: 10, column: 11, field: 'connectors[1].type' });
     }

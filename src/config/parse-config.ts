@@ -43,7 +43,13 @@ function isPlain(value: object): boolean {
 
 function toConnectorConfig(entry: ConnectorEntry, baseDir: string): ConnectorConfig {
   const { parameters: _parameters, ...connector } = entry;
-  return { ...connector, path: resolve(baseDir, connector.path) };
+  switch (connector.type) {
+    case 'ldif':
+    case 'csv':
+      return { ...connector, path: resolve(baseDir, connector.path) };
+    default:
+      return connector;
+  }
 }
 
 function fail(file: string, source: YamlSource, problems: readonly PendingProblem[]): never {
