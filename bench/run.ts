@@ -13,11 +13,17 @@ import { benchReports } from './reports.js';
  * runs an initial cycle (full import + full sync) and a delta cycle after changing 1% of the
  * objects, then a no-change delta cycle, and prints objects/s and peak RSS for each step.
  * `npm run bench -- --reports [--objects N]`: the report writers and readers (bench/reports.ts).
+ * `npm run bench -- --ldap`: full import from a real slapd against `ldapsearch` (bench/ldap.ts).
+ * `npm run bench -- --ad`: Active Directory delta import on a real Samba AD DC (bench/ad.ts).
+ * `npm run bench -- --scim`: SCIM export at concurrency 8 against 1, and SCIM import memory (bench/scim.ts).
  */
 const { values } = parseArgs({
   options: {
     objects: { type: 'string' },
     reports: { type: 'boolean', default: false },
+    ldap: { type: 'boolean', default: false },
+    ad: { type: 'boolean', default: false },
+    scim: { type: 'boolean', default: false },
     groups: { type: 'string' },
     members: { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
@@ -159,4 +165,7 @@ syncRules: { preset: entra-connect, presetConnectors: { onPremises: corp, cloud:
 }
 
 if (values.reports) await benchReports(users);
+else if (values.ldap) await (await import('./ldap.js')).benchLdap(values.objects === undefined ? undefined : users);
+else if (values.ad) await (await import('./ad.js')).benchAd(values.objects === undefined ? undefined : users);
+else if (values.scim) await (await import('./scim.js')).benchScim(values.objects === undefined ? undefined : users);
 else await main();
