@@ -9,7 +9,6 @@ export const activeDirectoryFlavour: LdapFlavour = {
   extraAttributes: ['objectGUID'],
   anchorOf: (raw) => (typeof raw === 'string' ? Buffer.from(raw, 'binary') : raw).toString('base64'),
   currentWatermark: () => Promise.reject(new ConnectorError('activedirectory flavour not built yet', 'protocol')),
-  // eslint-disable-next-line require-yield
   deltaImport: async function* () {
     await Promise.resolve();
     throw new ConnectorError('activedirectory flavour not built yet', 'protocol');

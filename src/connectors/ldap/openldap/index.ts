@@ -9,7 +9,6 @@ export const openLdapFlavour: LdapFlavour = {
   extraAttributes: ['entryUUID'],
   anchorOf: (raw) => (typeof raw === 'string' ? raw : raw.toString('utf8')),
   currentWatermark: () => Promise.reject(new ConnectorError('openldap flavour not built yet', 'protocol')),
-  // eslint-disable-next-line require-yield
   deltaImport: async function* () {
     await Promise.resolve();
     throw new ConnectorError('openldap flavour not built yet', 'protocol');
