@@ -44,6 +44,11 @@ function randomBytes(count: number): Uint8Array {
   return pool.subarray(poolOffset - count, poolOffset);
 }
 
+/** Upper-case two-digit hex of every byte value. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+const hex = (n: number, width: number): string => n.toString(16).toUpperCase().padStart(width, '0');
+
 let lastMillis = 0;
 let sequence = 0;
 
@@ -65,12 +70,12 @@ export function newObjectId(): string {
       sequence = 0;
     }
   }
-  const random = randomBytes(8);
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+  const random = randomBytes(6);
   const time = hex(lastMillis, 12);
   const seqHigh = (sequence >>> 16) & 0xfff;
   const seqLow = sequence & 0xffff;
-  const tail = [...random.subarray(2)].map((b) => hex(b, 2)).join('');
+  let tail = '';
+  for (const byte of random) tail += HEX_BYTES[byte];
   const variant = hex(0x8000 | (seqLow >>> 2), 4);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(seqHigh, 3)}-${variant}-${hex(seqLow & 3, 1)}${tail.slice(0, 11)}`.toUpperCase();
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(seqHigh, 3)}-${variant}-${hex(seqLow & 3, 1)}${tail.slice(0, 11)}`;
 }

@@ -96,13 +96,13 @@ export function mergeByPrecedence(contenders: Map<string, Contender[]>, existing
   const attributes: Record<string, readonly AttributeValue[]> = {};
   const winners = new Map<string, Contender>();
   for (const [name, list] of contenders) {
-    list.sort((a, b) => a.rule.precedence - b.rule.precedence);
+    if (list.length > 1) list.sort((a, b) => a.rule.precedence - b.rule.precedence);
     const first = list[0];
     if (!first) continue;
-    const mergeType = first.rule.flows.find((f) => f.target === name)?.mergeType ?? 'update';
+    const mergeType = mergeTypeOf(first.rule, name);
     let sawNull = false;
-    const union: AttributeValue[] = [];
-    const seen = new Set<string>();
+    let union: AttributeValue[] | null = null;
+    let seen: Set<string> | null = null;
     for (const contender of list) {
       const result = contender.result;
       if (result.kind === 'authoritative-null') {
@@ -117,6 +117,8 @@ export function mergeByPrecedence(contenders: Map<string, Contender[]>, existing
         break;
       }
       if (!winners.has(name)) winners.set(name, contender);
+      union ??= [];
+      seen ??= new Set<string>();
       for (const value of result.values) {
         const key =
           mergeType === 'merge-case-insensitive' && typeof value === 'string' ? indexKey(value) : valueKey(value);
@@ -126,8 +128,23 @@ export function mergeByPrecedence(contenders: Map<string, Contender[]>, existing
         }
       }
     }
-    if (union.length > 0) attributes[name] = union;
+    if (union !== null && union.length > 0) attributes[name] = union;
     if (!(name in attributes) && !sawNull && existing[name]) attributes[name] = existing[name];
   }
   return { attributes, winners };
+}
+
+type MergeType = NonNullable<SyncRule['flows'][number]['mergeType']>;
+const mergeTypesByRule = new WeakMap<SyncRule, Map<string, MergeType>>();
+
+/** The merge type of the rule's flow into `target` (`update` when none says otherwise), looked up once per rule. */
+function mergeTypeOf(rule: SyncRule, target: string): MergeType {
+  let byTarget = mergeTypesByRule.get(rule);
+  if (!byTarget) {
+    byTarget = new Map();
+    for (const flow of rule.flows)
+      if (!byTarget.has(flow.target)) byTarget.set(flow.target, flow.mergeType ?? 'update');
+    mergeTypesByRule.set(rule, byTarget);
+  }
+  return byTarget.get(target) ?? 'update';
 }
