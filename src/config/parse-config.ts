@@ -47,6 +47,30 @@ function toConnectorConfig(entry: ConnectorEntry, baseDir: string): ConnectorCon
     case 'ldif':
     case 'csv':
       return { ...connector, path: resolve(baseDir, connector.path) };
+    case 'ldap': {
+      const { caFile } = connector.tls;
+      return caFile === undefined
+        ? connector
+        : { ...connector, tls: { ...connector.tls, caFile: resolve(baseDir, caFile) } };
+    }
+    case 'entra': {
+      const { caFile, certificate } = connector;
+      return {
+        ...connector,
+        ...(caFile !== undefined ? { caFile: resolve(baseDir, caFile) } : {}),
+        ...(certificate
+          ? {
+              certificate: {
+                ...certificate,
+                privateKeyFile: resolve(baseDir, certificate.privateKeyFile),
+                ...(certificate.certificateFile !== undefined
+                  ? { certificateFile: resolve(baseDir, certificate.certificateFile) }
+                  : {}),
+              },
+            }
+          : {}),
+      };
+    }
     default:
       return connector;
   }
