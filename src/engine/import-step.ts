@@ -104,7 +104,10 @@ class Importer {
   }
 
   private async stageBatch(items: readonly ImportItem[]): Promise<void> {
-    const anchors = items.flatMap((i) => ('anchor' in i && i.anchor ? [i.anchor] : []));
+    const anchors = items.flatMap((i) => {
+      if (i.kind === 'entry') return [i.entry.anchor];
+      return 'anchor' in i && i.anchor ? [i.anchor] : [];
+    });
     const byAnchor = await this.ctx.store.findCsByAnchors(this.connector, anchors);
     const dns = items.flatMap((i) => {
       if (i.kind === 'entry') return byAnchor.has(i.entry.anchor) ? [] : [i.entry.dn];
