@@ -44,6 +44,8 @@ export interface LdapFlavour {
 export interface LdapSession {
   readonly client: Client;
   readonly config: LdapConnectorConfig;
+  /** The attributes a full import requests (inclusion list or `*`, objectClass, anchor, extra attributes). */
+  readonly requestAttributes: readonly string[];
   /** Paged subtree search under `base`, yielding raw entries page by page (filter already escaped). */
   searchPages(
     base: string,

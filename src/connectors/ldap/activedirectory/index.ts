@@ -1,16 +1,28 @@
-import { ConnectorError } from '../../../core/errors.js';
 import type { LdapFlavour } from '../flavour.js';
+import { prepareActiveDirectoryAdd } from './ad-export.js';
+import { readDirSyncChanges, readDirSyncWatermark } from './dirsync-reader.js';
 
-/** STUB: Active Directory (objectGUID anchor, DirSync delta import). */
+const BINARY_ATTRIBUTES = ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'jpegPhoto', 'thumbnailPhoto'] as const;
+
+/** objectGUID bytes (as stored, .NET Guid.ToByteArray order) → base64, the anchor and sourceAnchor form. */
+function anchorOf(raw: string | Buffer): string {
+  return (typeof raw === 'string' ? Buffer.from(raw, 'binary') : raw).toString('base64');
+}
+
+/**
+ * Active Directory: objectGUID anchor (base64), delta import by the DirSync control and its cookie
+ * (incremental member values, deletes from tombstones), disabled-by-default users on add.
+ */
 export const activeDirectoryFlavour: LdapFlavour = {
   name: 'activedirectory',
   anchorAttribute: 'objectGUID',
-  binaryAttributes: ['objectGUID', 'objectSid', 'mS-DS-ConsistencyGuid', 'jpegPhoto', 'thumbnailPhoto'],
+  binaryAttributes: BINARY_ATTRIBUTES,
   extraAttributes: ['objectGUID'],
-  anchorOf: (raw) => (typeof raw === 'string' ? Buffer.from(raw, 'binary') : raw).toString('base64'),
-  currentWatermark: () => Promise.reject(new ConnectorError('activedirectory flavour not built yet', 'protocol')),
-  deltaImport: async function* () {
-    await Promise.resolve();
-    throw new ConnectorError('activedirectory flavour not built yet', 'protocol');
-  },
+  anchorOf,
+  currentWatermark: (session) => readDirSyncWatermark(session, BINARY_ATTRIBUTES),
+  deltaImport: (session, watermark, options) =>
+    readDirSyncChanges(session, watermark, BINARY_ATTRIBUTES, anchorOf, options),
+  prepareAdd: prepareActiveDirectoryAdd,
 };
+
+export { DirSyncControl, DIRSYNC_FLAGS, DIRSYNC_OID } from './dirsync-control.js';
