@@ -1,15 +1,10 @@
 import { z } from 'zod';
+import { secretReferenceSchema } from './resolve-secret.js';
 
 /** Microsoft Graph `$batch` accepts at most 20 requests (JSON batching limits). */
 export const GRAPH_MAX_BATCH = 20;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
-const secretRef = z
-  .string()
-  .regex(
-    /^(env:|file:|plain:)/,
-    'secrets are not written inline; use env:NAME, file:/path, or plain:<value> to insist',
-  );
 const httpsUrl = z
   .string()
   .url('must be a URL')
@@ -44,7 +39,7 @@ export const entraConnectorSchema = z
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'connector names are [A-Za-z0-9._-]+'),
     tenantId: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a tenant id (GUID) or a verified domain name'),
     clientId: z.string().regex(/^[0-9A-Fa-f-]{36}$/, 'the application (client) id, a GUID'),
-    clientSecret: secretRef.optional(),
+    clientSecret: secretReferenceSchema.optional(),
     certificate: certificateSchema.optional(),
     authority: httpsUrl.default('https://login.microsoftonline.com'),
     graphUrl: httpsUrl.default('https://graph.microsoft.com'),

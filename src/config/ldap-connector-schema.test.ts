@@ -71,7 +71,7 @@ describe('ldap connector config', () => {
     const problems = problemsOf(MINIMAL.replace('env:LDAP_PASSWORD', 'hunter2'));
     expect(problems).toHaveLength(1);
     expect(problems[0]?.path).toEqual(['connectors', 0, 'password']);
-    expect(problems[0]?.message).toContain('secret reference');
+    expect(problems[0]?.message).toContain('secrets are not written inline');
     expect(JSON.stringify(problems)).not.toContain('hunter2');
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDnValid } from '../core/dn.js';
+import { secretReferenceSchema } from './resolve-secret.js';
 
 /** The directory servers the one `ldap` connector speaks to. */
 export const LDAP_FLAVOURS = ['openldap', 'activedirectory'] as const;
@@ -30,11 +31,6 @@ const serverUrl = z
     message: 'must be ldap://host[:port] or ldaps://host[:port]',
   });
 
-/** A secret reference (`env:NAME`, `file:/path`, `plain:value`), resolved when the connector opens. */
-const secretReference = z.string().refine((value) => /^(env|file|plain):/.test(value), {
-  message: 'must be a secret reference: env:NAME, file:/path or plain:<value>',
-});
-
 const tlsSchema = z
   .object({
     /** PEM file of the CA(s) that signed the server certificate; relative to the config's folder. */
@@ -60,7 +56,7 @@ export const ldapConnectorSchema = z
     startTls: z.boolean().default(false),
     tls: tlsSchema.default({}),
     bindDn: dn,
-    password: secretReference,
+    password: secretReferenceSchema,
     /** The subtree imported; exports outside it are refused. */
     baseDn: dn,
     /** Subtrees (DNs at or under baseDn) to import; empty `include` means all of baseDn. `exclude` wins. */

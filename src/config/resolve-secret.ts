@@ -1,8 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 
 /** The forms a secret reference may take in `idsync.yaml`. */
 export const SECRET_PREFIXES = ['env:', 'file:', 'plain:'] as const;
+
+/**
+ * A config field that holds a secret reference: checked for its form when the config is read
+ * (an inline password is a config error with the file, line and field), resolved by
+ * {@link resolveSecret} when the connector opens. One schema for every connector's credentials.
+ */
+export const secretReferenceSchema = z
+  .string()
+  .refine((value) => SECRET_PREFIXES.some((prefix) => value.startsWith(prefix)), {
+    message: 'secrets are not written inline; use env:NAME, file:/path, or plain:<value> to insist',
+  });
 
 /**
  * Resolves a secret reference from the config, for connectors that need credentials.
