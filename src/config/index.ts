@@ -33,11 +33,12 @@ export {
 } from './connector-schema.js';
 export { entraConnectorSchema } from './entra-connector-schema.js';
 export { ldapConnectorSchema } from './ldap-connector-schema.js';
-export { scimConnectorSchema } from './scim-connector-schema.js';
+export { SCIM_DELTA_MODES, SCIM_OBJECT_TYPES, scimConnectorSchema } from './scim-connector-schema.js';
 export { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE, configPathFrom, loadConfig } from './load-config.js';
 export { deepFreeze, parseConfig, type IdsyncConfig } from './parse-config.js';
 export { entraConnectPreset } from './presets/entra-connect.js';
-export { resolveSecret, SECRET_PREFIXES } from './resolve-secret.js';
+export { adToScimPreset } from './presets/scim.js';
+export { resolveSecret, SECRET_PREFIXES, secretReferenceSchema } from './resolve-secret.js';
 export {
   flowSchema,
   joinConditionSchema,

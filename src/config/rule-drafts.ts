@@ -1,5 +1,6 @@
 import type { ConfigPath, PendingProblem } from './config-problem.js';
 import { entraConnectPreset } from './presets/entra-connect.js';
+import { adToScimPreset } from './presets/scim.js';
 import { syncRuleSchema, type FlowEntry, type PresetOverrideEntry, type SyncRuleEntry } from './rule-schema.js';
 import type { SyncRulesEntry } from './schema.js';
 import { problemsFromZod } from './zod-problems.js';
@@ -48,7 +49,8 @@ function presetDrafts(section: SyncRulesEntry, problems: PendingProblem[]): Rule
   if (section.preset === 'none' || section.presetConnectors === undefined) return [];
   const { onPremises, cloud } = section.presetConnectors;
   const drafts: RuleDraft[] = [];
-  for (const input of entraConnectPreset(onPremises, cloud)) {
+  const preset = section.preset === 'ad-to-scim' ? adToScimPreset : entraConnectPreset;
+  for (const input of preset(onPremises, cloud)) {
     const path = ['syncRules', 'preset', input.name];
     const parsed = syncRuleSchema.safeParse(input);
     if (!parsed.success) {

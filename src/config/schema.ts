@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { connectorSchema } from './connector-schema.js';
 import { presetOverrideSchema, syncRuleSchema } from './rule-schema.js';
 
-/** Built-in rule sets; `none` means only `syncRules.rules`. */
-export const SYNC_RULE_PRESETS = ['none', 'entra-connect'] as const;
+/** Built-in rule sets; `none` means only `syncRules.rules`. `ad-to-scim`: AD to a SCIM 2.0 service (presets/scim.ts). */
+export const SYNC_RULE_PRESETS = ['none', 'entra-connect', 'ad-to-scim'] as const;
 export type SyncRulePreset = (typeof SYNC_RULE_PRESETS)[number];
 
 /** State stores the config accepts (PostgreSQL comes later). */
@@ -25,8 +25,8 @@ const syncRulesSchema = z
   })
   .strict()
   .superRefine((section, ctx) => {
-    if (section.preset === 'entra-connect' && section.presetConnectors === undefined) {
-      const message = 'required when preset is entra-connect: { onPremises: <connector>, cloud: <connector> }';
+    if (section.preset !== 'none' && section.presetConnectors === undefined) {
+      const message = `required when preset is ${section.preset}: { onPremises: <connector>, cloud: <connector> }`;
       ctx.addIssue({ code: 'custom', path: ['presetConnectors'], params: { code: 'missing_field' }, message });
     }
     if (section.preset === 'none' && section.presetConnectors !== undefined) {

@@ -10,7 +10,7 @@ export interface CheckedRule {
 }
 
 function describeRule(draft: RuleDraft): string {
-  return draft.isPreset ? 'the entra-connect preset' : formatPath(draft.path);
+  return draft.isPreset ? 'the preset' : formatPath(draft.path);
 }
 
 function checkConnectors(config: ConfigEntry, problems: PendingProblem[]): void {

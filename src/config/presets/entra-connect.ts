@@ -47,7 +47,7 @@ const JOIN_ON_SOURCE_ANCHOR = [[{ csAttribute: 'sourceAnchor', mvAttribute: 'sou
 const JOIN_ON_OBJECT_GUID_ANCHOR = [[{ csAttribute: 'objectGUID', mvAttribute: 'sourceAnchorBinary' }]];
 
 /** Rules from the on-premises AD connector into the metaverse. */
-function inboundFromAd(connector: string): SyncRuleInput[] {
+export function inboundFromAd(connector: string): SyncRuleInput[] {
   const base = { direction: 'inbound', connector } as const;
   return [
     {
