@@ -1,6 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../core/errors.js';
@@ -22,7 +22,15 @@ describe('loadConfig', () => {
 
   it('loads the commented example config with the entra-connect preset', async () => {
     const config = await loadConfig(EXAMPLE);
-    expect(config.connectors.map((connector) => connector.name)).toEqual(['corp', 'cloud']);
+    expect(config.connectors.map((connector) => `${connector.name}:${connector.type}`)).toEqual([
+      'corp:ldif',
+      'cloud:csv',
+      'ad:ldap',
+      'saas:scim',
+      'aad:entra',
+    ]);
+    // Relative paths of every connector type are taken from the config file's folder.
+    expect(config.connectors[2]).toMatchObject({ tls: { caFile: join(dirname(EXAMPLE), 'certs/contoso-ca.pem') } });
     expect(config.syncRules[0]?.name).toBe('In from AD - User Sales');
     expect(config.syncRules.map((rule) => rule.name)).toContain('Out to AAD - User Join');
     const common = config.syncRules.find((rule) => rule.name === 'In from AD - User Common');
