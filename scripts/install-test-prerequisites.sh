@@ -27,6 +27,13 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 started=$(date +%s)
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own slapd and Samba on loopback: keep the packages from starting the system's
+# daemons (a system slapd or samba would hold port 389). policy-rc.d is Debian's switch for that.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${sudo[@]}" chmod +x /usr/sbin/policy-rc.d
+  trap '"${sudo[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${packages[@]}" >/dev/null
 echo "test prerequisites: installed ${packages[*]} in $(( $(date +%s) - started )) s"
