@@ -1,15 +1,5 @@
 import type { SyncRuleInput } from '../rule-schema.js';
-
-type FlowInput = NonNullable<SyncRuleInput['flows']>[number];
-
-/** A direct flow; the source defaults to the attribute of the same name. */
-function direct(target: string, source = target): FlowInput {
-  return { target, source };
-}
-
-function expression(target: string, text: string): FlowInput {
-  return { target, expression: text };
-}
+import { direct, expression, joinOnlyRule, type FlowInput } from './rule-parts.js';
 
 /** `Trim([x])` into `x`, as the stock rules clean most string attributes. */
 function trimmed(target: string, source = target): FlowInput {
@@ -163,17 +153,10 @@ export function inboundFromAd(connector: string): SyncRuleInput[] {
 
 /** Join-only rules from the cloud connector: they link what was provisioned and read back its anchor. */
 function inboundFromAad(connector: string): SyncRuleInput[] {
-  const join = (name: string, csObjectType: string, mvObjectType: string, precedence: number): SyncRuleInput => ({
-    name,
-    direction: 'inbound',
-    connector,
-    csObjectType,
-    mvObjectType,
-    linkType: 'join',
-    precedence,
-    joins: JOIN_ON_SOURCE_ANCHOR,
-    flows: [direct('cloudSourceAnchor', 'sourceAnchor')],
-  });
+  const join = (name: string, csObjectType: string, mvObjectType: string, precedence: number): SyncRuleInput =>
+    joinOnlyRule(connector, { name, csObjectType, mvObjectType, precedence }, JOIN_ON_SOURCE_ANCHOR, [
+      direct('cloudSourceAnchor', 'sourceAnchor'),
+    ]);
   return [
     join('In from AAD - User Join', 'user', 'person', 146),
     join('In from AAD - Contact Join', 'contact', 'contact', 147),

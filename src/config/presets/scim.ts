@@ -1,15 +1,6 @@
 import type { SyncRuleInput } from '../rule-schema.js';
 import { inboundFromAd } from './entra-connect.js';
-
-type FlowInput = NonNullable<SyncRuleInput['flows']>[number];
-
-function direct(target: string, source = target): FlowInput {
-  return { target, source };
-}
-
-function expression(target: string, text: string): FlowInput {
-  return { target, expression: text };
-}
+import { direct, expression, joinOnlyRule } from './rule-parts.js';
 
 /** The DNs the scim connector gives its objects (connectors/scim/scim-schema.ts): by userName and displayName. */
 const USER_DN = 'EscapeDNComponent("userName=" & [userPrincipalName]) & ",ou=Users"';
@@ -20,16 +11,8 @@ const HAS_SOURCE_ANCHOR = { attribute: 'sourceAnchor', operator: 'ISNOTNULL' } a
 
 /** Join-only rules from the SCIM connector: an object whose externalId is a sourceAnchor is that identity. */
 function inboundFromScim(connector: string): SyncRuleInput[] {
-  const join = (name: string, csObjectType: string, mvObjectType: string, precedence: number): SyncRuleInput => ({
-    name,
-    direction: 'inbound',
-    connector,
-    csObjectType,
-    mvObjectType,
-    linkType: 'join',
-    precedence,
-    joins: JOIN_ON_EXTERNAL_ID,
-  });
+  const join = (name: string, csObjectType: string, mvObjectType: string, precedence: number): SyncRuleInput =>
+    joinOnlyRule(connector, { name, csObjectType, mvObjectType, precedence }, JOIN_ON_EXTERNAL_ID);
   return [
     join('In from SCIM - User Join', 'user', 'person', 150),
     join('In from SCIM - Group Join', 'group', 'group', 151),
