@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,11 +50,18 @@ export interface Slapd {
 
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
-export const ROOT_PASSWORD = 'secret';
+/**
+ * Each slapd gets its own root password. Test files run in parallel, each with its own slapd on a
+ * port that was free a moment before: a client that reached another file's server by a reused port
+ * would fail to bind instead of reading or writing someone else's directory.
+ */
+function newRootPassword(): string {
+  return `secret-${randomUUID()}`;
+}
 
 /** Fails with the install command when the OpenLDAP binaries are missing (never a silent skip). */
 export function requireSlapd(): void {
-  for (const binary of [SLAPD, SLAPADD, '/usr/bin/ldapsearch', '/usr/bin/ldapmodify']) {
+  for (const binary of [SLAPD, SLAPADD, '/usr/bin/ldapsearch', '/usr/bin/ldapmodify', '/usr/bin/ldapwhoami']) {
     if (!existsSync(binary)) {
       throw new Error(`${binary} not found: install OpenLDAP with "apt-get install -y slapd ldap-utils"`);
     }
@@ -134,7 +142,14 @@ async function makeCertificates(dir: string): Promise<{ ca: string; cert: string
   return { ca, cert, key };
 }
 
-function slapdConf(dir: string, suffix: string, rootDn: string, logpurge: string, tls: string): string {
+function slapdConf(
+  dir: string,
+  suffix: string,
+  rootDn: string,
+  rootPassword: string,
+  logpurge: string,
+  tls: string,
+): string {
   return `include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/nis.schema
@@ -149,7 +164,7 @@ ${tls}
 database mdb
 suffix "cn=accesslog"
 rootdn "cn=admin,cn=accesslog"
-rootpw ${ROOT_PASSWORD}
+rootpw ${rootPassword}
 directory ${dir}/accesslog
 maxsize 1073741824
 dbnosync
@@ -161,7 +176,7 @@ syncprov-reloadhint TRUE
 database mdb
 suffix "${suffix}"
 rootdn "${rootDn}"
-rootpw ${ROOT_PASSWORD}
+rootpw ${rootPassword}
 directory ${dir}/data
 maxsize 8589934592
 dbnosync
@@ -200,8 +215,6 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const dir = await mkdtemp(join(tmpdir(), 'idsync-slapd-'));
   await mkdir(join(dir, 'data'));
   await mkdir(join(dir, 'accesslog'));
-  const port = await freePort();
-  const tlsPort = options.tls ? await freePort() : undefined;
   let tlsConf = '';
   let caFile: string | undefined;
   if (options.tls) {
@@ -210,17 +223,36 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     tlsConf = `TLSCACertificateFile ${files.ca}\nTLSCertificateFile ${files.cert}\nTLSCertificateKeyFile ${files.key}`;
   }
   const conf = join(dir, 'slapd.conf');
-  await writeFile(conf, slapdConf(dir, suffix, rootDn, options.logpurge ?? '07+00:00 01+00:00', tlsConf));
+  const rootPassword = newRootPassword();
+  await writeFile(conf, slapdConf(dir, suffix, rootDn, rootPassword, options.logpurge ?? '07+00:00 01+00:00', tlsConf));
   const base = `dn: ${suffix}\nobjectClass: dcObject\nobjectClass: organization\no: ${firstDc}\ndc: ${firstDc}\n\n`;
   const seed = join(dir, 'seed.ldif');
   await writeFile(seed, base + (options.seedLdif ?? ''));
   await run(SLAPADD, ['-q', '-w', '-f', conf, '-b', suffix, '-l', seed]);
   if (options.seedFile) await run(SLAPADD, ['-q', '-w', '-f', conf, '-b', suffix, '-l', options.seedFile]);
 
-  const url = `ldap://127.0.0.1:${port}`;
-  const ldapsUrl = tlsPort !== undefined ? `ldaps://127.0.0.1:${tlsPort}` : undefined;
-  const listen = ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`;
+  let port = 0;
+  let tlsPort: number | undefined;
+  let url = '';
+  let ldapsUrl: string | undefined;
+  let listen = '';
+  async function choosePorts(): Promise<void> {
+    port = await freePort();
+    tlsPort = options.tls ? await freePort() : undefined;
+    url = `ldap://127.0.0.1:${port}`;
+    ldapsUrl = tlsPort !== undefined ? `ldaps://127.0.0.1:${tlsPort}` : undefined;
+    listen = ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`;
+  }
   let child: ChildProcess | undefined;
+
+  async function isOurs(): Promise<boolean> {
+    try {
+      await run('/usr/bin/ldapwhoami', ['-x', '-H', url, '-D', rootDn, '-w', rootPassword]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   async function start(): Promise<void> {
     if (child) return;
@@ -235,7 +267,9 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     });
     for (let i = 0; i < 200; i++) {
       if (exited) break;
-      if ((await canConnect(port)) && (tlsPort === undefined || (await canConnect(tlsPort)))) return;
+      const isUp = (await canConnect(port)) && (tlsPort === undefined || (await canConnect(tlsPort)));
+      // Up, and ours: another file's slapd on a reused port would refuse this instance's password.
+      if (isUp && (await isOurs())) return;
       await sleep(50);
     }
     const text = await readFile(join(dir, 'slapd.log'), 'utf8').catch(() => '');
@@ -259,13 +293,22 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     child = undefined;
   }
 
-  const auth = (): string[] => ['-x', '-H', url, '-D', rootDn, '-w', ROOT_PASSWORD];
-  await start();
+  const auth = (): string[] => ['-x', '-H', url, '-D', rootDn, '-w', rootPassword];
+  // A port found free can be taken by another test file's server before slapd binds it: try fresh ones.
+  for (let attempt = 1; ; attempt++) {
+    await choosePorts();
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
   return {
     dir,
     suffix,
     rootDn,
-    rootPassword: ROOT_PASSWORD,
+    rootPassword,
     url,
     ldapsUrl,
     caFile,
