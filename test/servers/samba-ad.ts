@@ -131,6 +131,11 @@ async function fixSmbConf(dir: string): Promise<string> {
 export async function startSambaAd(): Promise<SambaAd> {
   requireBinary('samba');
   requireBinary('samba-tool');
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'the Active Directory tests run a Samba AD DC, which listens on ports 389 and 636 only: run the tests as root',
+    );
+  }
   if (await isPortOpen(389)) {
     throw new Error(
       'port 389 on 127.0.0.1 is already in use (another Samba AD DC or LDAP server?). Samba cannot listen ' +
