@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportItem } from '../../src/core/connector.js';
 import { normalizeDn } from '../../src/core/dn.js';
@@ -227,6 +228,44 @@ describe('OpenLDAP delta import (accesslog)', () => {
   it('rejects a watermark that is not an accesslog position', async () => {
     const error = await failureOf(connector().deltaImport('dirsync:AAAA'));
     expect((error as ConnectorError).kind).toBe('watermark-rejected');
+  });
+});
+
+describe('OpenLDAP accesslog purge check', () => {
+  /** Adds a log record straight into cn=accesslog (as its own root DN), for a reqStart of our choosing. */
+  async function addLogRecord(reqStart: string): Promise<void> {
+    const ldif = [
+      `dn: reqStart=${reqStart},cn=accesslog`,
+      'changetype: add',
+      'objectClass: auditModify',
+      `reqStart: ${reqStart}`,
+      `reqEnd: ${reqStart}`,
+      'reqType: modify',
+      'reqSession: 1',
+      'reqAuthzID: cn=nobody',
+      'reqDN: cn=elsewhere',
+      'reqResult: 0',
+      'reqMod: description:= x',
+      '',
+      '',
+    ].join('\n');
+    const args = ['-x', '-H', slapd.url, '-D', 'cn=admin,cn=accesslog', '-w', slapd.rootPassword];
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('/usr/bin/ldapmodify', args, (error) => (error ? reject(error) : resolve()));
+      child.stdin?.end(ldif);
+    });
+  }
+
+  // slapd does not match (reqStart<=X) against the record at X itself when X's fraction ends in 0:
+  // such a watermark, at the oldest record in the log, must not be taken for a purged one.
+  it('accepts a watermark at the oldest record whose reqStart ends in zeros, and rejects an older one', async () => {
+    const oldest = '20000101000000.120000Z';
+    await addLogRecord(oldest);
+    const items = await collect(connectorFor(slapd).deltaImport(`accesslog:${oldest}`));
+    expect(watermarkOf(items)).toMatch(/^accesslog:\d{14}\.\d{6}Z/);
+    const error = await failureOf(connectorFor(slapd).deltaImport('accesslog:19991231235959.000000Z'));
+    expect((error as ConnectorError).kind).toBe('watermark-rejected');
+    expect(error.message).toMatch(/purged/);
   });
 });
 

@@ -111,12 +111,22 @@ export async function readNewestReqStart(session: LdapSession): Promise<string |
   return newest;
 }
 
-/** Throws `watermark-rejected` when the log no longer holds the record at the watermark (purged). */
+/**
+ * Throws `watermark-rejected` when the log no longer holds the record at the watermark (purged).
+ *
+ * The record at the watermark is matched by equality as well: slapd (2.5.13 here) does not match
+ * `(reqStart<=X)` against the record whose reqStart is exactly X when X's fraction ends in 0
+ * (`.360500Z`, `.000000Z`), though it does match older records and `(reqStart=X)` matches X. The
+ * assertion value seems to be normalized without the trailing zeros (`.3605Z`) and the stored value
+ * not, so the stored one sorts after it. When that record was the oldest in the log (the first
+ * delta after a full import of an empty log) a live watermark was taken for a purged one.
+ */
 async function checkNotPurged(session: LdapSession, reqStart: string): Promise<void> {
   const { accesslogBase, name } = session.config;
+  const value = escapeFilterValue(reqStart);
   const result = await session.client.search(accesslogBase, {
     scope: 'one',
-    filter: `(reqStart<=${escapeFilterValue(reqStart)})`,
+    filter: `(|(reqStart=${value})(reqStart<=${value}))`,
     attributes: ['1.1'],
     sizeLimit: 1,
   });
