@@ -1,10 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { openRuntime, type Runtime } from '../../src/cli/compose.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import type { Runtime } from '../../src/cli/compose.js';
+import { configRunner } from '../helpers/sandbox.js';
 import { startGraphEmulator, type GraphEmulator } from './graph-emulator.js';
 import { createThrowawayTls, type ThrowawayTls } from './tls.js';
 
@@ -72,28 +70,14 @@ export async function createEntraSandbox(ldif: string, connectorExtra = ''): Pro
   }
   const secretFile = join(dir, 'client-secret');
   const configPath = join(dir, 'idsync.yaml');
-  const io = (): CliIo & { out: string[]; err: string[] } => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    stdout.on('data', (d: Buffer) => out.push(d.toString()));
-    stderr.on('data', (d: Buffer) => err.push(d.toString()));
-    return { stdout, stderr, env: { IDSYNC_LOCK_WAIT_MS: '200' }, cwd: dir, out, err };
-  };
+
   const runningTls = tls;
   const runningEmulator = emulator;
   const sandbox: EntraSandbox = {
     dir,
     configPath,
     emulator,
-    open: () => openRuntime(io(), configPath, true, 'test'),
-    async cli(...args: string[]) {
-      const stream = io();
-      const code = await main([...args, '--config', configPath], stream);
-      await new Promise((r) => setImmediate(r));
-      return { code, stdout: stream.out.join(''), stderr: stream.err.join('') };
-    },
+    ...configRunner(dir, configPath),
     writeLdif: (text: string) => writeFile(join(dir, 'onprem.ldif'), text),
     async cleanup() {
       await runningEmulator.close();

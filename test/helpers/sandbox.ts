@@ -37,15 +37,15 @@ syncRules:
   presetConnectors: { onPremises: corp, cloud: cloud }
 `;
 
-export async function createSandbox(ldif: string, extraConfig = ''): Promise<Sandbox> {
-  const dir = await mkdtemp(join(tmpdir(), 'idsync-test-'));
-  const configPath = join(dir, 'idsync.yaml');
-  const onprem = join(dir, 'onprem.ldif');
-  const cloud = join(dir, 'cloud.csv');
-  await mkdir(dir, { recursive: true });
-  await writeFile(configPath, `store: { path: state/idsync.db }\n${BASE_CONFIG}${extraConfig}`);
-  await writeFile(onprem, ldif);
-  await writeFile(cloud, 'dn,objectType,objectId\n');
+/** Opens the runtime of, and runs the CLI in-process on, one config file in a test folder. */
+export interface ConfigRunner {
+  open(): Promise<Runtime>;
+  /** Runs the CLI in-process with `--config`; returns exit code and output. */
+  cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/** The runtime and CLI of every sandbox (file, SCIM, Graph emulator): a short lock wait, output captured. */
+export function configRunner(dir: string, configPath: string): ConfigRunner {
   const io = (): CliIo & { out: string[]; err: string[] } => {
     const out: string[] = [];
     const err: string[] = [];
@@ -56,10 +56,6 @@ export async function createSandbox(ldif: string, extraConfig = ''): Promise<San
     return { stdout, stderr, env: { IDSYNC_LOCK_WAIT_MS: '200' }, cwd: dir, out, err };
   };
   return {
-    dir,
-    configPath,
-    onprem,
-    cloud,
     open: () => openRuntime(io(), configPath, true, 'test'),
     async cli(...args: string[]) {
       const stream = io();
@@ -67,6 +63,25 @@ export async function createSandbox(ldif: string, extraConfig = ''): Promise<San
       await new Promise((r) => setImmediate(r));
       return { code, stdout: stream.out.join(''), stderr: stream.err.join('') };
     },
+  };
+}
+
+export async function createSandbox(ldif: string, extraConfig = ''): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'idsync-test-'));
+  const configPath = join(dir, 'idsync.yaml');
+  const onprem = join(dir, 'onprem.ldif');
+  const cloud = join(dir, 'cloud.csv');
+  await mkdir(dir, { recursive: true });
+  await writeFile(configPath, `store: { path: state/idsync.db }\n${BASE_CONFIG}${extraConfig}`);
+  await writeFile(onprem, ldif);
+  await writeFile(cloud, 'dn,objectType,objectId\n');
+  const runner = configRunner(dir, configPath);
+  return {
+    dir,
+    configPath,
+    onprem,
+    cloud,
+    ...runner,
     writeLdif: (text: string) => writeFile(onprem, text),
     readCloud: () => readFile(cloud, 'utf8'),
     cleanup: () => rm(dir, { recursive: true, force: true }),

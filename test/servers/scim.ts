@@ -1,11 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startScimServer, type ScimServer } from '../../examples/scim-target/server.js';
-import { openRuntime, type Runtime } from '../../src/cli/compose.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import type { Runtime } from '../../src/cli/compose.js';
+import { configRunner } from '../helpers/sandbox.js';
 
 export const SCIM_TEST_TOKEN = 'scim-test-token-5f2c';
 
@@ -60,26 +58,12 @@ syncRules:
 `,
     );
   await writeConfig();
-  const io = (): CliIo & { out: string[]; err: string[] } => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    stdout.on('data', (d: Buffer) => out.push(d.toString()));
-    stderr.on('data', (d: Buffer) => err.push(d.toString()));
-    return { stdout, stderr, env: { IDSYNC_LOCK_WAIT_MS: '200' }, cwd: dir, out, err };
-  };
+
   return {
     dir,
     configPath,
     server,
-    open: () => openRuntime(io(), configPath, true, 'test'),
-    async cli(...args: string[]) {
-      const stream = io();
-      const code = await main([...args, '--config', configPath], stream);
-      await new Promise((r) => setImmediate(r));
-      return { code, stdout: stream.out.join(''), stderr: stream.err.join('') };
-    },
+    ...configRunner(dir, configPath),
     writeLdif: (text: string) => writeFile(join(dir, 'onprem.ldif'), text),
     writeConfig,
     async cleanup() {
