@@ -97,6 +97,22 @@ const CASES: readonly Case[] = [
   },
   { name: 'no attributes at all', attributes: [], request: ['cn'] },
   {
+    name: 'a real U+FFFD, an encoded surrogate and an overlong encoding',
+    attributes: [
+      ['description', ['replacement \ufffd character']],
+      ['surrogate', [Buffer.from([0x61, 0xed, 0xa0, 0x80])]],
+      ['overlong', [Buffer.from([0xc0, 0xaf]), 'fine']],
+    ],
+  },
+  {
+    name: 'long values (multi-byte BER lengths) and many values',
+    attributes: [
+      ['description', ['x'.repeat(200), 'é'.repeat(40_000)]],
+      ['member', Array.from({ length: 300 }, (_, i) => `uid=u${i},ou=people,dc=example,dc=com`)],
+    ],
+  },
+  { name: 'the request wildcards', attributes: [['cn', ['Ada']]], request: ['*', '+', 'entryUUID'] },
+  {
     name: 'accesslog records',
     attributes: [
       ['reqStart', ['20261125043654.129300Z']],
@@ -146,6 +162,25 @@ describe('lean SearchEntry parse', () => {
     expect(requested.MAIL).toStrictEqual([]);
     expect(requested.jpegPhoto).toStrictEqual([]);
     expect('cn' in requested).toBe(false);
+  });
+
+  it('rejects malformed BER instead of reading past it', () => {
+    const ber = searchResultEntry(DN, [['cn', ['Ada Lovelace']]]);
+    for (const cut of [ber.length - 1, ber.length - 5, 20]) {
+      const reader = new BerReader(ber.subarray(0, cut));
+      reader.readSequence(SEARCH_RESULT_ENTRY);
+      const entry = new SearchEntry({ messageId: 1 });
+      expect(() => (SearchEntry.prototype.parseMessage as ParseMessage).call(entry, reader)).toThrow(
+        /malformed LDAP entry/,
+      );
+    }
+    const wrongTag = Buffer.from(ber);
+    wrongTag[wrongTag.indexOf(Buffer.from('cn')) - 2] = 0x02;
+    const reader = new BerReader(wrongTag);
+    reader.readSequence(SEARCH_RESULT_ENTRY);
+    expect(() =>
+      (SearchEntry.prototype.parseMessage as ParseMessage).call(new SearchEntry({ messageId: 1 }), reader),
+    ).toThrow(/expected tag 0x4, got 0x2/);
   });
 
   it('installs once', () => {
