@@ -139,7 +139,11 @@ export interface StateStore {
   findCsByAnchors(connector: string, anchors: readonly string[]): Promise<Map<string, CsObject>>;
   /** Keyed by `normalizeDn(dn)`. */
   findCsByDns(connector: string, dns: readonly string[]): Promise<Map<string, CsObject>>;
-  findCsByMvIds(mvIds: readonly string[]): Promise<CsObject[]>;
+  /**
+   * Every CS object (all connectors) linked to one of the MV ids, except those whose id is in
+   * `exceptIds`: a sync batch already holds some of them and need not read and decode them again.
+   */
+  findCsByMvIds(mvIds: readonly string[], exceptIds?: readonly string[]): Promise<CsObject[]>;
   /**
    * The link columns only, for resolving references without reading towers: per normalized DN
    * (`normalizeDn`), the CS object of `connector` with that DN (lowest id when several).

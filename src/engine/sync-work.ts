@@ -58,7 +58,12 @@ export class SyncWork {
   async loadMv(ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.loadedMv.has(id));
     if (missing.length === 0) return;
-    const [objects, linked] = await Promise.all([this.store.getMvObjects(missing), this.store.findCsByMvIds(missing)]);
+    // Objects already here win over the store's (seedCs), so they need not be read again.
+    const held = [...this.cs.keys(), ...this.deletedCs];
+    const [objects, linked] = await Promise.all([
+      this.store.getMvObjects(missing),
+      this.store.findCsByMvIds(missing, held),
+    ]);
     for (const id of missing) this.loadedMv.add(id);
     for (const object of objects) if (!this.mv.has(object.id)) this.mv.set(object.id, object);
     this.seedCs(linked);

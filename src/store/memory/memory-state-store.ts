@@ -135,9 +135,14 @@ export class MemoryStateStore implements StateStore {
     return new Map([...hits].map(([key, stored]) => [key, copyOut(stored)]));
   }
 
-  async findCsByMvIds(mvIds: readonly string[]): Promise<CsObject[]> {
+  async findCsByMvIds(mvIds: readonly string[], exceptIds: readonly string[] = []): Promise<CsObject[]> {
     const wanted = new Set(mvIds);
-    return sortedCopies([...this.#open().cs.values()].filter((s) => s.value.mvId !== null && wanted.has(s.value.mvId)));
+    const except = new Set(exceptIds);
+    return sortedCopies(
+      [...this.#open().cs.values()].filter(
+        (s) => s.value.mvId !== null && wanted.has(s.value.mvId) && !except.has(s.value.id),
+      ),
+    );
   }
 
   async findCsLinksByDns(connector: string, dns: readonly string[]): Promise<Map<string, CsLink>> {

@@ -149,8 +149,10 @@ export class SqliteStateStore implements StateStore {
     return firstByKey(rows, (row) => row.dn_norm);
   }
 
-  async findCsByMvIds(mvIds: readonly string[]): Promise<CsObject[]> {
-    const rows = this.#guard('finding CS objects by MV id', () => this.#st.csByMvIds.all(JSON.stringify(mvIds)));
+  async findCsByMvIds(mvIds: readonly string[], exceptIds: readonly string[] = []): Promise<CsObject[]> {
+    const rows = this.#guard('finding CS objects by MV id', () =>
+      this.#st.csByMvIds.all(JSON.stringify(mvIds), JSON.stringify(exceptIds)),
+    );
     return (rows as CsRow[]).map(rowToCs);
   }
 

@@ -36,7 +36,8 @@ export function prepareStatements(db: Database.Database) {
       `SELECT id, dn, mv_id FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?)) AND connector = ? ORDER BY id`,
     ),
     csByMvIds: p(
-      `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?))
+       AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
     csPendingExportCounts: p(
       `SELECT CASE WHEN unapplied_export_op = 'update' AND json_extract(unapplied_export, '$.newDn') IS NOT NULL

@@ -116,6 +116,8 @@ export function describeCsObjectContract(h: CurrentHarness): void {
       });
       const found = await h().store.findCsByMvIds([guid(100), guid(101), guid(102)]);
       expect(ids(found).sort()).toEqual([guid(1), guid(2), guid(3)]);
+      const rest = await h().store.findCsByMvIds([guid(100), guid(101)], [guid(2), guid(3), guid(9)]);
+      expect(ids(rest)).toEqual([guid(1)]);
     });
 
     it('finds only the link columns of CS objects by DN and by MV id, in the asked connector', async () => {
