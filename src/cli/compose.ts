@@ -58,8 +58,13 @@ export async function openRuntime(
   command: string,
 ): Promise<Runtime> {
   const config = await loadConfig(configPath(io, configFlag));
-  // Writers look objects up at random and want SQLite's large page cache; readers only scan.
-  const store = await openSqliteStateStore({ path: config.store.path, cacheMiB: isWriter ? 256 : 16 });
+  // Writers look objects up at random and want SQLite's large page cache and checkpoints on the
+  // other core; readers only scan.
+  const store = await openSqliteStateStore({
+    path: config.store.path,
+    cacheMiB: isWriter ? 256 : 16,
+    checkpointInBackground: isWriter && io.env.IDSYNC_CHECKPOINT !== 'inline',
+  });
   let lock: StoreLock | null = null;
   try {
     const waitMs = Number(io.env.IDSYNC_LOCK_WAIT_MS ?? LOCK_WAIT_MS);

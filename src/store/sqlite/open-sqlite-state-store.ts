@@ -8,9 +8,13 @@ import type { Attributes } from '../../core/values.js';
 import { parseWithValues } from '../../core/value-codec.js';
 import { matchesMvAttribute } from '../shared/index.js';
 import { MV_MATCH_FUNCTION } from './query-sql.js';
+import { BackgroundCheckpointer } from './background-checkpoint.js';
 import { migrate } from './schema.js';
 import { mapSqliteError } from './sqlite-errors.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
+
+/** With a background checkpointer: 1 GB of 16 KB pages before the writer checkpoints itself. */
+const FALLBACK_CHECKPOINT_PAGES = 65_536;
 
 /** Options of `openSqliteStateStore`. */
 export interface SqliteStateStoreOptions {
@@ -23,6 +27,11 @@ export interface SqliteStateStoreOptions {
    * commands that only scan (reports, status) do as well with a small one and keep their memory low.
    */
   readonly cacheMiB?: number;
+  /**
+   * Checkpoint the WAL in a worker thread after each commit instead of inside the writer's COMMIT
+   * every 256 MB (default false; the CLI turns it on for commands that write).
+   */
+  readonly checkpointInBackground?: boolean;
 }
 
 /**
@@ -36,7 +45,19 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
   } catch (error) {
     throw new StoreError(`state store "${file}": cannot create its directory`, false, { cause: error });
   }
-  return new SqliteStateStore(openDatabase(file, options.busyTimeoutMs ?? 5000, options.cacheMiB ?? 256), file);
+  const db = openDatabase(file, options.busyTimeoutMs ?? 5000, options.cacheMiB ?? 256);
+  let checkpointer: BackgroundCheckpointer | null = null;
+  if (options.checkpointInBackground) {
+    try {
+      checkpointer = BackgroundCheckpointer.start(file);
+      // Only a fallback now: the writer checkpoints itself when the worker is gone or far behind.
+      db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    } catch (error) {
+      db.close();
+      throw new StoreError(`state store "${file}": cannot start its checkpoint thread`, false, { cause: error });
+    }
+  }
+  return new SqliteStateStore(db, file, checkpointer);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,16 @@ describeStateStoreContract('sqlite', async () => {
   return {
     store: await openSqliteStateStore({ path }),
     reopen: () => openSqliteStateStore({ path }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+describeStateStoreContract('sqlite, checkpointing in the background', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'idsync-store-'));
+  const path = join(dir, 'state.db');
+  return {
+    store: await openSqliteStateStore({ path, checkpointInBackground: true }),
+    reopen: () => openSqliteStateStore({ path, checkpointInBackground: true }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
@@ -106,6 +116,39 @@ describe('SqliteStateStore', () => {
       expect(plan({ hasImportError: true })).toContain('cs_import_error');
     } finally {
       db.close();
+    }
+  });
+
+  it('checkpoints the WAL in its worker thread, and removes the WAL on close', async () => {
+    const path = join(dir, 'state.db');
+    const store = await openSqliteStateStore({ path, checkpointInBackground: true });
+    const sizeBefore = (await stat(path)).size;
+    // About 8 MB of rows: far below the writer's own checkpoint threshold (1 GB with the worker).
+    const big = 'x'.repeat(4000);
+    for (let batch = 0; batch < 10; batch++) {
+      const csUpserts = Array.from({ length: 200 }, (_, i) =>
+        csObject(batch * 200 + i + 1, {
+          synchronizedHologram: { dn: 'CN=x', objectType: 'user', attributes: { description: [big] } },
+        }),
+      );
+      await store.apply({ csUpserts });
+    }
+    // Only the worker copies WAL frames into the database file before close.
+    const deadline = Date.now() + 10_000;
+    while ((await stat(path)).size <= sizeBefore + 4_000_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await stat(path)).size).toBeGreaterThan(sizeBefore + 4_000_000);
+    await store.close();
+    await expect(stat(`${path}-wal`)).rejects.toMatchObject({ code: 'ENOENT' });
+    const reopened = await openSqliteStateStore({ path });
+    try {
+      expect(await reopened.countCs(csObject(1).connector, {})).toBe(2000);
+      expect((await reopened.getCsObjects([guid(2000)]))[0]?.synchronizedHologram?.attributes.description).toEqual([
+        big,
+      ]);
+    } finally {
+      await reopened.close();
     }
   });
 

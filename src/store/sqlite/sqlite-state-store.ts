@@ -21,6 +21,7 @@ import type {
 } from '../../core/state-store.js';
 import { validateChangeSet } from '../shared/index.js';
 import { AttributeIndexer } from './attr-index.js';
+import type { BackgroundCheckpointer } from './background-checkpoint.js';
 import { CS_SELECT_LIST, rowToCs, rowToMv, type CsRow, type MvRow } from './cs-rows.js';
 import { acquireSqliteLock, readSqliteLock, releaseSqliteLock } from './lock.js';
 import { csWhere, mvWhere } from './query-sql.js';
@@ -38,13 +39,16 @@ export class SqliteStateStore implements StateStore {
   readonly #cache = new Map<string, Database.Statement>();
   readonly #heldLocks = new Set<string>();
   readonly #apply: Database.Transaction<(changes: StoreChangeSet) => void>;
+  readonly #checkpointer: BackgroundCheckpointer | null;
 
   /** Use `openSqliteStateStore`. */
   constructor(
     db: Database.Database,
     readonly file: string,
+    checkpointer: BackgroundCheckpointer | null = null,
   ) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     this.#st = prepareStatements(db);
     this.#indexer = new AttributeIndexer(this.#st);
     this.#apply = db.transaction((changes: StoreChangeSet) => {
@@ -87,6 +91,8 @@ export class SqliteStateStore implements StateStore {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    // The worker's connection goes first, so that this one, the last, checkpoints and removes the WAL.
+    await this.#checkpointer?.close();
     this.#guard('closing', () => {
       try {
         for (const token of this.#heldLocks) releaseSqliteLock(this.#st, token);
@@ -118,6 +124,7 @@ export class SqliteStateStore implements StateStore {
     validateChangeSet(changes);
     try {
       this.#guard('applying changes', () => this.#apply.immediate(changes));
+      this.#checkpointer?.committed();
     } finally {
       this.#indexer.refresh();
     }
