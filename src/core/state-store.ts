@@ -59,6 +59,13 @@ export interface DanglingReference {
  */
 export interface StoreChangeSet {
   readonly csUpserts?: readonly CsObject[];
+  /**
+   * A hint for CS objects of `csUpserts` read from this store in the same step: the fields in which
+   * each differs from the stored object. A store may then write only those (a sync mostly changes
+   * an object's link and image, not its anchor, DN or export parts); the result must be the same as
+   * writing the whole object, also when the object turns out not to be stored.
+   */
+  readonly csChangedFields?: ReadonlyMap<string, ReadonlySet<keyof CsObject>>;
   readonly csDeletes?: readonly string[];
   /**
    * CS objects an import saw unchanged: only their `lastImportRun` becomes `runId` (a full import

@@ -11,6 +11,8 @@ import type { DanglingReference, StateStore, StoreChangeSet } from '../core/stat
  */
 export class SyncWork {
   private readonly cs = new Map<string, CsObject>();
+  /** CS objects as read from the store, to tell it which fields each write changes. */
+  private readonly original = new Map<string, CsObject>();
   private readonly mv = new Map<string, MvObject>();
   private readonly csByMv = new Map<string, Set<string>>();
   private readonly loadedMv = new Set<string>();
@@ -31,6 +33,7 @@ export class SyncWork {
     for (const object of objects) {
       if (this.cs.has(object.id) || this.deletedCs.has(object.id)) continue;
       this.cs.set(object.id, object);
+      this.original.set(object.id, object);
       if (object.mvId) this.indexLink(object.mvId, object.id);
     }
   }
@@ -114,8 +117,21 @@ export class SyncWork {
   }
 
   async commit(runIssues: { runId: number; issues: ObjectIssue[] } | undefined): Promise<void> {
+    const csUpserts: CsObject[] = [];
+    const csChangedFields = new Map<string, ReadonlySet<keyof CsObject>>();
+    for (const id of this.dirtyCs) {
+      const object = this.cs.get(id) as CsObject;
+      const original = this.original.get(id);
+      if (original !== undefined) {
+        const changed = changedFields(original, object);
+        if (changed.size === 0) continue;
+        csChangedFields.set(id, changed);
+      }
+      csUpserts.push(object);
+    }
     const changes: StoreChangeSet = {
-      csUpserts: [...this.dirtyCs].map((id) => this.cs.get(id) as CsObject),
+      csUpserts,
+      csChangedFields,
       csDeletes: [...this.deletedCs],
       mvUpserts: [...this.dirtyMv].map((id) => this.mv.get(id) as MvObject),
       mvDeletes: [...this.deletedMv],
@@ -135,4 +151,12 @@ export class SyncWork {
     }
     set.add(csId);
   }
+}
+
+/** The fields in which two versions of a CS object differ; parts are compared by identity (never mutated). */
+function changedFields(before: CsObject, after: CsObject): Set<keyof CsObject> {
+  const changed = new Set<keyof CsObject>();
+  for (const key of Object.keys(after) as (keyof CsObject)[]) if (before[key] !== after[key]) changed.add(key);
+  for (const key of Object.keys(before) as (keyof CsObject)[]) if (!(key in after)) changed.add(key);
+  return changed;
 }

@@ -70,29 +70,74 @@ function fromJson<T>(text: string | null): T | null {
 /** The columns a CS read selects: the row, and the import mark kept in `cs_import_marks`. */
 export const CS_SELECT_LIST = `${CS_COLUMNS.map((c) => `cs_objects.${c}`).join(', ')}, (SELECT run FROM cs_import_marks m WHERE m.id = cs_objects.id) AS last_import_run`;
 
+/**
+ * The columns that hold each CS object field (`connector` and `id` are the key, `lastImportRun` is
+ * kept in `cs_import_marks`).
+ */
+export const CS_FIELD_COLUMNS: Readonly<Partial<Record<keyof CsObject, readonly (typeof CS_COLUMNS)[number][]>>> = {
+  dn: ['dn', 'dn_norm'],
+  anchor: ['anchor'],
+  objectType: ['object_type'],
+  mvId: ['mv_id'],
+  connectorState: ['connector_state'],
+  linkRule: ['link_rule'],
+  isProvisioned: ['is_provisioned'],
+  modifiedAt: ['modified_at'],
+  synchronizedHologram: ['synchronized_hologram'],
+  pendingImport: ['pending_import', 'pending_import_op'],
+  unappliedExport: ['unapplied_export', 'unapplied_export_op'],
+  escrowedExport: ['escrowed_export'],
+  exportError: ['export_error'],
+  importError: ['import_error'],
+};
+
+/** One column's value for a CS object (the same as its place in `csToParams`). */
+export function csColumnValue(cs: CsObject, column: (typeof CS_COLUMNS)[number]): unknown {
+  switch (column) {
+    case 'id':
+      return cs.id;
+    case 'connector':
+      return cs.connector;
+    case 'dn':
+      return cs.dn;
+    case 'dn_norm':
+      return normalizeDn(cs.dn);
+    case 'anchor':
+      return cs.anchor;
+    case 'object_type':
+      return cs.objectType;
+    case 'mv_id':
+      return cs.mvId;
+    case 'connector_state':
+      return cs.connectorState;
+    case 'link_rule':
+      return cs.linkRule;
+    case 'is_provisioned':
+      return cs.isProvisioned ? 1 : 0;
+    case 'modified_at':
+      return cs.modifiedAt;
+    case 'synchronized_hologram':
+      return toJson(cs.synchronizedHologram);
+    case 'pending_import':
+      return toJson(cs.pendingImport);
+    case 'pending_import_op':
+      return cs.pendingImport?.operation ?? null;
+    case 'unapplied_export':
+      return cs.unappliedExport ? encodeDelta(cs.unappliedExport) : null;
+    case 'unapplied_export_op':
+      return cs.unappliedExport?.operation ?? null;
+    case 'escrowed_export':
+      return cs.escrowedExport ? encodeDelta(cs.escrowedExport) : null;
+    case 'export_error':
+      return toJson(cs.exportError);
+    case 'import_error':
+      return toJson(cs.importError);
+  }
+}
+
 /** Parameters of the CS upsert, in `CS_COLUMNS` order (positional binding is the cheaper one). */
 export function csToParams(cs: CsObject): unknown[] {
-  return [
-    cs.id,
-    cs.connector,
-    cs.dn,
-    normalizeDn(cs.dn),
-    cs.anchor,
-    cs.objectType,
-    cs.mvId,
-    cs.connectorState,
-    cs.linkRule,
-    cs.isProvisioned ? 1 : 0,
-    cs.modifiedAt,
-    toJson(cs.synchronizedHologram),
-    toJson(cs.pendingImport),
-    cs.pendingImport?.operation ?? null,
-    cs.unappliedExport ? encodeDelta(cs.unappliedExport) : null,
-    cs.unappliedExport?.operation ?? null,
-    cs.escrowedExport ? encodeDelta(cs.escrowedExport) : null,
-    toJson(cs.exportError),
-    toJson(cs.importError),
-  ];
+  return CS_COLUMNS.map((column) => csColumnValue(cs, column));
 }
 
 /** Rebuilds the CS object from its row, decoding each tower part. */

@@ -22,6 +22,7 @@ import type {
 import { validateChangeSet } from '../shared/index.js';
 import { AttributeIndexer } from './attr-index.js';
 import type { BackgroundCheckpointer } from './background-checkpoint.js';
+import { CsWriter } from './cs-update.js';
 import { CS_SELECT_LIST, rowToCs, rowToMv, type CsRow, type MvRow } from './cs-rows.js';
 import { acquireSqliteLock, readSqliteLock, releaseSqliteLock } from './lock.js';
 import { csWhere, mvWhere } from './query-sql.js';
@@ -51,9 +52,10 @@ export class SqliteStateStore implements StateStore {
     this.#checkpointer = checkpointer;
     this.#st = prepareStatements(db);
     this.#indexer = new AttributeIndexer(this.#st);
+    const csWriter = new CsWriter(db, this.#st.csUpsert);
     this.#apply = db.transaction((changes: StoreChangeSet) => {
       this.#indexer.refresh();
-      writeChangeSet(this.#st, this.#indexer, changes);
+      writeChangeSet(this.#st, this.#indexer, csWriter, changes);
     });
   }
 

@@ -1,7 +1,8 @@
 import { StoreError } from '../../core/errors.js';
 import type { StoreChangeSet } from '../../core/state-store.js';
 import type { AttributeIndexer } from './attr-index.js';
-import { csToParams, mvToRow } from './cs-rows.js';
+import type { CsWriter } from './cs-update.js';
+import { mvToRow } from './cs-rows.js';
 import { issueParams } from './run-rows.js';
 import type { Statements } from './statements.js';
 
@@ -10,16 +11,23 @@ import type { Statements } from './statements.js';
  * CS deletes, MV deletes (a deleted object's index rows and the dangling references it made go
  * with it), dangling references (replace, then add), the watermark, run issues.
  */
-export function writeChangeSet(st: Statements, indexer: AttributeIndexer, changes: StoreChangeSet): void {
+export function writeChangeSet(
+  st: Statements,
+  indexer: AttributeIndexer,
+  csWriter: CsWriter,
+  changes: StoreChangeSet,
+): void {
   for (const mv of changes.mvUpserts ?? []) {
     st.mvUpsert.run(mvToRow(mv));
     indexer.indexMv(mv.id, mv.attributes, false);
   }
   for (const cs of changes.csUpserts ?? []) {
-    st.csUpsert.run(csToParams(cs));
-    if (cs.lastImportRun === null) st.importMarkDelete.run(cs.id);
-    else st.importMarkSet.run(cs.id, cs.lastImportRun);
-    indexer.indexCs(cs);
+    const written = csWriter.write(cs, changes.csChangedFields?.get(cs.id));
+    if (written.mark) {
+      if (cs.lastImportRun === null) st.importMarkDelete.run(cs.id);
+      else st.importMarkSet.run(cs.id, cs.lastImportRun);
+    }
+    if (written.image) indexer.indexCs(cs);
   }
   const marks = changes.csImportMarks;
   if (marks && marks.ids.length > 0) st.importMarkMany.run(marks.runId, JSON.stringify(marks.ids));

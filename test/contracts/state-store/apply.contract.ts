@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import type { CsObject } from '../../../src/core/connector-space.js';
 import type { StateStore, StoreChangeSet } from '../../../src/core/state-store.js';
-import { CONNECTOR, OTHER_CONNECTOR, csObject, guid, mvObject, type CurrentHarness } from './fixtures.js';
+import { normalizeDn } from '../../../src/core/dn.js';
+import {
+  CONNECTOR,
+  OTHER_CONNECTOR,
+  csObject,
+  fullTowerObject,
+  guid,
+  mvObject,
+  type CurrentHarness,
+} from './fixtures.js';
 
 async function snapshot(store: StateStore) {
   return {
@@ -44,6 +53,42 @@ export function describeApplyContract(h: CurrentHarness): void {
       const changes = wideChangeSet({ runIssues: { runId: 4242, issues: [{ code: 'x', message: 'y' }] } });
       await expect(h().store.apply(changes)).rejects.toMatchObject({ name: 'StoreError', message: /4242/ });
       expect(await snapshot(h().store)).toEqual(before);
+    });
+
+    it('writes CS objects with a changed-fields hint exactly as it writes them whole', async () => {
+      const stored = fullTowerObject(1);
+      await h().store.apply({ csUpserts: [stored, csObject(2, { importError: null })] });
+      const [read] = await h().store.getCsObjects([guid(1)]);
+      if (!read) throw new Error('object 1 was not stored');
+      const linked: CsObject = {
+        ...read,
+        mvId: guid(500),
+        synchronizedHologram: { dn: read.dn, objectType: read.objectType, attributes: { cn: ['Linked'] } },
+        pendingImport: null,
+        lastImportRun: null,
+        modifiedAt: '2026-02-02T00:00:00.000Z',
+      };
+      const renamed: CsObject = { ...csObject(2), dn: 'CN=Renamed,OU=Staff,DC=x', lastImportRun: 7 };
+      const notStored: CsObject = csObject(3, { mvId: guid(501) });
+      await h().store.apply({
+        csUpserts: [linked, renamed, notStored],
+        csChangedFields: new Map<string, ReadonlySet<keyof CsObject>>([
+          [guid(1), new Set(['mvId', 'synchronizedHologram', 'pendingImport', 'lastImportRun', 'modifiedAt'] as const)],
+          [guid(2), new Set(['dn', 'lastImportRun'] as const)],
+          [guid(3), new Set(['mvId'] as const)],
+        ]),
+      });
+      const byId = new Map((await h().store.getCsObjects([guid(1), guid(2), guid(3)])).map((cs) => [cs.id, cs]));
+      expect(byId.get(guid(1))).toEqual(linked);
+      expect(byId.get(guid(2))).toEqual(renamed);
+      expect(byId.get(guid(3))).toEqual(notStored);
+      expect(
+        (await h().store.findCsByDns(CONNECTOR, ['CN=Renamed,OU=Staff,DC=x'])).get(
+          normalizeDn('CN=Renamed,OU=Staff,DC=x'),
+        )?.id,
+      ).toBe(guid(2));
+      expect((await h().store.findCsLinksByMvIds(CONNECTOR, [guid(500)])).get(guid(500))?.id).toBe(guid(1));
+      expect(await h().store.countCs(CONNECTOR, { hasPendingImport: true })).toBe(0);
     });
 
     it('commits the watermark together with the data it covers', async () => {
