@@ -10,8 +10,8 @@ import { benchReports } from './reports.js';
 
 /**
  * `npm run bench [-- --objects N] [--groups N]`: generates a synthetic Active Directory (LDIF),
- * runs an initial cycle (full import + full sync) and a delta cycle after changing 1% of the
- * objects, then a no-change delta cycle, and prints objects/s and peak RSS for each step.
+ * runs an initial cycle (full import + full sync), a second full sync that finds nothing to change,
+ * a delta cycle after changing 1% of the objects, then a no-change delta cycle, and prints objects/s and peak RSS for each step.
  * `npm run bench -- --reports [--objects N]`: the report writers and readers (bench/reports.ts).
  * `npm run bench -- --ldap`: full import from a real slapd against `ldapsearch` (bench/ldap.ts).
  * `npm run bench -- --ad`: Active Directory delta import on a real Samba AD DC (bench/ad.ts).
@@ -71,7 +71,7 @@ async function step(results: StepResult[], label: string, count: () => Promise<n
   const result = { step: label, objects, seconds, perSecond: objects / seconds, peakRssMb };
   results.push(result);
   console.log(
-    `${label.padEnd(34)} ${String(objects).padStart(9)} objects ${seconds.toFixed(2).padStart(8)} s ` +
+    `${label.padEnd(40)} ${String(objects).padStart(9)} objects ${seconds.toFixed(2).padStart(8)} s ` +
       `${Math.round(result.perSecond).toLocaleString('en-US').padStart(10)} objects/s  peak RSS ${peakRssMb} MB`,
   );
 }
@@ -128,6 +128,11 @@ syncRules: { preset: entra-connect, presetConnectors: { onPremises: corp, cloud:
     console.log(
       `initial cycle (import + sync): ${initialSeconds.toFixed(1)} s; pending exports: ${JSON.stringify(await rt.store.countPendingExports('cloud'))}\n`,
     );
+
+    // What a full sync costs once everything is joined, e.g. after a rule change: every object's
+    // rules are evaluated again, and nothing needs writing.
+    await step(results, 'full sync again, nothing changed (corp)', cs('corp'), () => run(rt, 'corp', 'full-sync'));
+    console.log('');
 
     await writeDirectoryLdif(ldif, { ...shape, changeEvery: 100 });
     let changed = 0;
