@@ -48,20 +48,21 @@ export class BackgroundCheckpointer {
   readonly #worker: Worker;
   #closed = false;
 
-  private constructor(file: string) {
+  private constructor(file: string, onGone: () => void) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
-    // A store left open must not keep the process alive; failures fall back to the writer's own checkpoints.
+    // A store left open must not keep the process alive.
     this.#worker.unref();
-    this.#worker.on('error', () => {
-      this.#closed = true;
-    });
+    // A thread that fails (or ends) hands checkpointing back to the writer.
+    this.#worker.on('error', () => undefined);
     this.#worker.on('exit', () => {
       this.#closed = true;
+      onGone();
     });
   }
 
-  static start(file: string): BackgroundCheckpointer {
-    return new BackgroundCheckpointer(file);
+  /** Starts the thread; `onGone` runs once it has ended, by `close` or by failing. */
+  static start(file: string, onGone: () => void): BackgroundCheckpointer {
+    return new BackgroundCheckpointer(file, onGone);
   }
 
   /** Announces a commit. */

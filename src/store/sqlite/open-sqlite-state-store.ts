@@ -13,6 +13,8 @@ import { migrate } from './schema.js';
 import { mapSqliteError } from './sqlite-errors.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 
+/** The writer's own checkpoint interval: 256 MB of 16 KB pages. */
+const CHECKPOINT_PAGES = 16_384;
 /** With a background checkpointer: 1 GB of 16 KB pages before the writer checkpoints itself. */
 const FALLBACK_CHECKPOINT_PAGES = 65_536;
 
@@ -49,9 +51,12 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
   let checkpointer: BackgroundCheckpointer | null = null;
   if (options.checkpointInBackground) {
     try {
-      checkpointer = BackgroundCheckpointer.start(file);
-      // Only a fallback now: the writer checkpoints itself when the worker is gone or far behind.
+      // Only a fallback while the thread runs: the writer checkpoints itself when it is far behind,
+      // and as before once the thread has ended.
       db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+      checkpointer = BackgroundCheckpointer.start(file, () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+      });
     } catch (error) {
       db.close();
       throw new StoreError(`state store "${file}": cannot start its checkpoint thread`, false, { cause: error });
@@ -78,9 +83,9 @@ export function openDatabase(file: string, busyTimeoutMs: number, cacheMiB = 256
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = -${Math.max(1, Math.trunc(cacheMiB)) * 1024}`);
     db.pragma('temp_store = MEMORY');
-    // Checkpoint every ~40 MB of WAL: often enough to bound the WAL, rarely enough that the same
+    // Checkpoint every 256 MB of WAL: often enough to bound the WAL, rarely enough that the same
     // index pages are not copied into the database file again on nearly every commit.
-    db.pragma('wal_autocheckpoint = 16384');
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     db.pragma(`journal_size_limit = ${256 * 1024 * 1024}`);
     db.function(MV_MATCH_FUNCTION, { deterministic: true }, (attributes, attribute, value) => {
       const query: { attribute?: string; value?: string } = {};
