@@ -61,8 +61,10 @@ export class SyncWork {
   async loadMv(ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.loadedMv.has(id));
     if (missing.length === 0) return;
-    // Objects already here win over the store's (seedCs), so they need not be read again.
-    const held = [...this.cs.keys(), ...this.deletedCs];
+    // Objects already here win over the store's (seedCs), so they need not be read again. Only those
+    // linked to the MV objects asked for matter (a join loads one candidate at a time).
+    const held = [...this.deletedCs];
+    for (const id of missing) for (const csId of this.csByMv.get(id) ?? []) held.push(csId);
     const [objects, linked] = await Promise.all([
       this.store.getMvObjects(missing),
       this.store.findCsByMvIds(missing, held),
