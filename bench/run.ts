@@ -52,21 +52,18 @@ interface StepResult {
  */
 class RssSampler {
   private peak = 0;
-  private readonly timer: NodeJS.Timeout;
-  private readonly usesHighWaterMark: boolean;
+  private readonly timer: NodeJS.Timeout | null;
   constructor() {
-    this.usesHighWaterMark = resetHighWaterMark();
-    this.timer = setInterval(() => this.sample(), 25);
+    this.timer = resetHighWaterMark() ? null : setInterval(() => this.sample(), 25);
     this.sample();
   }
   sample(): void {
     this.peak = Math.max(this.peak, process.memoryUsage.rss());
   }
   stop(): number {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.sample();
-    const highWaterMark = this.usesHighWaterMark ? readHighWaterMark() : null;
-    return Math.round(Math.max(this.peak, highWaterMark ?? 0) / 1024 / 1024);
+    return Math.round(Math.max(this.peak, (this.timer ? null : readHighWaterMark()) ?? 0) / 1024 / 1024);
   }
 }
 
