@@ -11,13 +11,11 @@ import type { SyncBatch } from './sync-batch.js';
  */
 export async function processInbound(batch: SyncBatch, original: CsObject): Promise<void> {
   const { work, recorder } = batch;
-  const image = currentImage(original);
-  if (image === null && original.pendingImport === null) {
-    // Provisioned by sync and not yet seen by an import: nothing flows in from it, and its export
-    // is planned by the sync of the connector its MV object comes from.
+  if (isAwaitingFirstImport(original)) {
     recorder.count('unchanged');
     return;
   }
+  const image = currentImage(original);
   if (original.pendingImport?.operation === 'delete' || image === null) {
     if (original.mvId) {
       batch.touch(original.mvId);
@@ -62,6 +60,15 @@ export async function processInbound(batch: SyncBatch, original: CsObject): Prom
     object.linkRule !== original.linkRule ||
     object.objectType !== original.objectType;
   if (isChanged) work.putCs({ ...object, modifiedAt: batch.nowIso });
+}
+
+/**
+ * Provisioned by sync and not yet seen by an import: nothing flows in from it, and its export is
+ * planned by the sync of the connector its MV object comes from. Its sync needs neither its MV
+ * object nor anything linked to it.
+ */
+export function isAwaitingFirstImport(cs: CsObject): boolean {
+  return cs.pendingImport === null && cs.synchronizedHologram === null;
 }
 
 async function linkDisconnector(

@@ -2,7 +2,7 @@ import type { CsObject } from '../core/connector-space.js';
 import type { RunStatus } from '../core/run-history.js';
 import type { CsQuery } from '../core/state-store.js';
 import type { EngineContext } from './context.js';
-import { prefetchInboundJoins, processInbound } from './inbound.js';
+import { isAwaitingFirstImport, prefetchInboundJoins, processInbound } from './inbound.js';
 import { recomputeTouched } from './metaverse-flow.js';
 import { RunRecorder, type RunSummary } from './run-recorder.js';
 import { SyncBatch } from './sync-batch.js';
@@ -52,7 +52,7 @@ async function syncBatch(ctx: EngineContext, recorder: RunRecorder, page: readon
   const batch = new SyncBatch(ctx, recorder);
   batch.work.seedCs(page);
   for (const object of page) batch.originals.set(object.id, object);
-  await batch.work.loadMv(page.flatMap((cs) => (cs.mvId ? [cs.mvId] : [])));
+  await batch.work.loadMv(page.flatMap((cs) => (cs.mvId && !isAwaitingFirstImport(cs) ? [cs.mvId] : [])));
   await prefetchInboundJoins(batch, page);
   for (const object of page) {
     await processInbound(batch, batch.work.getCs(object.id) ?? object);

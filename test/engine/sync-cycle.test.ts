@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CsObject } from '../../src/core/connector-space.js';
 import { SafetyGateError } from '../../src/core/errors.js';
 import type { Runtime } from '../../src/cli/compose.js';
@@ -276,6 +276,25 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
     expect(exportRun?.status).toBe('stopped-deletion-threshold-exceeded');
     expect(await rt.store.countPendingExports('cloud')).toEqual({ delete: 3 });
     expect(await sb.readCloud()).toContain('user3@contoso.com');
+  });
+
+  it('reads no metaverse objects to sync cloud objects that no import has seen yet', async () => {
+    const { rt } = await setup();
+    for (const [connector, profile] of [
+      ['corp', 'full-import'],
+      ['cloud', 'full-import'],
+      ['corp', 'full-sync'],
+    ] as const) {
+      await rt.engine.run(connector, profile);
+    }
+    const mvReads = vi.spyOn(rt.store, 'getMvObjects');
+    const linkReads = vi.spyOn(rt.store, 'findCsByMvIds');
+    const summary = await rt.engine.run('cloud', 'full-sync');
+    expect(summary.status).toBe('success');
+    expect(summary.counters).toMatchObject({ unchanged: 4, updates: 0, provisions: 0, deletes: 0 });
+    expect(mvReads).not.toHaveBeenCalled();
+    expect(linkReads).not.toHaveBeenCalled();
+    expect(await rt.store.countPendingExports('cloud')).toEqual({ add: 4 });
   });
 
   it('does no work in a delta cycle when nothing changed', async () => {
