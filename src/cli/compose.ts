@@ -79,7 +79,11 @@ export async function openRuntime(
       connectors,
       connectorOrder: config.connectors.map((c) => c.name),
       deletionThreshold: config.deletionThreshold,
-      batchSize: 500,
+      // Objects per import, sync and export batch, one transaction each. A commit writes every page
+      // the batch dirtied, and DNs and join values land on random index pages, so larger batches
+      // share pages: on the 300k full sync, 2,000-object batches wrote 14 GB instead of 34 GB and
+      // took 90-92 s instead of 104-114 s (runs interleaved); 4 KB pages did not help.
+      batchSize: 2000,
       now: () => new Date(),
       newId: newObjectId,
       onProgress: progressWriter(io),
