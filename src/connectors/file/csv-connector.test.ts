@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsvConnectorConfig } from '../../config/connector-config.js';
 import type { ImportEntry, ImportItem } from '../../core/connector.js';
-import { collect, createTempDir, exportRequest, fixturePath, streamOf } from '../../../test/fixtures/file/support.js';
+import {
+  collect,
+  createTempDir,
+  csvTestConfig,
+  exportRequest,
+  fixturePath,
+  streamOf,
+} from '../../../test/fixtures/file/support.js';
 import { createCsvConnector } from './csv-connector.js';
 
 let dir: string;
@@ -18,24 +25,7 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 function config(overrides: Partial<CsvConnectorConfig> = {}): CsvConnectorConfig {
-  return {
-    type: 'csv',
-    name: 'hr-csv',
-    path,
-    anchorAttribute: 'id',
-    binaryAttributes: ['photo'],
-    referenceAttributes: ['member'],
-    attributeInclusion: [],
-    objectTypes: [],
-    generateAnchorOnAdd: true,
-    dnColumn: 'dn',
-    objectTypeColumn: 'type',
-    objectType: 'person',
-    multiValueSeparator: ';',
-    delimiter: ',',
-    encoding: 'utf8',
-    ...overrides,
-  };
+  return csvTestConfig(path, overrides);
 }
 
 const JANE = 'CN=Doe\\, Jane,OU=People,DC=example,DC=com';

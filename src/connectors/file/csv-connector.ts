@@ -1,5 +1,5 @@
 import type { CsvConnectorConfig } from '../../config/connector-config.js';
-import { FileConnector } from './file-connector.js';
+import { FileConnector, type FileConnectorOptions } from './file-connector.js';
 import type { FileFormat } from './file-format.js';
 import { createFileSchema } from './file-object.js';
 import { checkCsvChanges, createCsvRewriter, layoutOf, mapCsvRow, type CsvLayout } from './csv-mapping.js';
@@ -36,6 +36,6 @@ export function createCsvFormat(config: CsvConnectorConfig): FileFormat {
 export type CsvConnector = FileConnector;
 
 /** Creates the connector of a CSV directory file. */
-export function createCsvConnector(config: CsvConnectorConfig): CsvConnector {
-  return new FileConnector(config, createCsvFormat(config));
+export function createCsvConnector(config: CsvConnectorConfig, options?: FileConnectorOptions): CsvConnector {
+  return new FileConnector(config, createCsvFormat(config), options);
 }

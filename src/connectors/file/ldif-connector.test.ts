@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LdifConnectorConfig } from '../../config/connector-config.js';
 import type { ImportItem } from '../../core/connector.js';
 import { ConnectorError } from '../../core/errors.js';
-import { collect, createTempDir, fixturePath } from '../../../test/fixtures/file/support.js';
+import { collect, createTempDir, fixturePath, ldifTestConfig } from '../../../test/fixtures/file/support.js';
 import { createLdifConnector } from './ldif-connector.js';
 
 let dir: string;
@@ -19,19 +19,7 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 function config(overrides: Partial<LdifConnectorConfig> = {}): LdifConnectorConfig {
-  return {
-    type: 'ldif',
-    name: 'hr-ldif',
-    path,
-    anchorAttribute: 'objectGUID',
-    binaryAttributes: ['objectGUID'],
-    referenceAttributes: ['manager', 'member'],
-    attributeInclusion: [],
-    objectTypes: [],
-    generateAnchorOnAdd: true,
-    objectClassMap: { user: 'person', group: 'group' },
-    ...overrides,
-  };
+  return ldifTestConfig(path, overrides);
 }
 
 const guid = (n: number): string => Buffer.alloc(16, n).toString('base64');

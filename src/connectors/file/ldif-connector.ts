@@ -1,5 +1,5 @@
 import type { LdifConnectorConfig } from '../../config/connector-config.js';
-import { FileConnector } from './file-connector.js';
+import { FileConnector, type FileConnectorOptions } from './file-connector.js';
 import type { FileFormat } from './file-format.js';
 import { createFileSchema } from './file-object.js';
 import { checkLdifChanges, completeLdifObject, createLdifRewriter, mapLdifItem } from './ldif-mapping.js';
@@ -31,6 +31,6 @@ export function createLdifFormat(config: LdifConnectorConfig): FileFormat {
 export type LdifConnector = FileConnector;
 
 /** Creates the connector of an LDIF directory file. */
-export function createLdifConnector(config: LdifConnectorConfig): LdifConnector {
-  return new FileConnector(config, createLdifFormat(config));
+export function createLdifConnector(config: LdifConnectorConfig, options?: FileConnectorOptions): LdifConnector {
+  return new FileConnector(config, createLdifFormat(config), options);
 }

@@ -6,6 +6,7 @@ import type { LdifConnectorConfig } from '../../config/connector-config.js';
 import type { ExportRequest, ImportEntry } from '../../core/connector.js';
 import type { AttributeValue } from '../../core/values.js';
 import {
+  ldifTestConfig,
   collect,
   createTempDir,
   exportRequest,
@@ -28,19 +29,7 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 function config(overrides: Partial<LdifConnectorConfig> = {}): LdifConnectorConfig {
-  return {
-    type: 'ldif',
-    name: 'hr-ldif',
-    path,
-    anchorAttribute: 'objectGUID',
-    binaryAttributes: ['objectGUID'],
-    referenceAttributes: ['manager', 'member'],
-    attributeInclusion: [],
-    objectTypes: [],
-    generateAnchorOnAdd: true,
-    objectClassMap: { user: 'person', group: 'group' },
-    ...overrides,
-  };
+  return ldifTestConfig(path, overrides);
 }
 
 const JANE = 'CN=Doe\\, Jane,OU=People,DC=example,DC=com';
