@@ -145,7 +145,8 @@ describe('OpenLDAP server stopping mid-import', () => {
     // A logged write, so that the next full import starts from a newer accesslog position.
     await slapd.modify(`dn: uid=u1,ou=people,dc=example,dc=com\nchangetype: modify\nreplace: sn\nsn: Changed\n\n`);
     let stopping: Promise<void> | null = null;
-    Object.assign(rt.ctx, { onProgress: () => (stopping ??= slapd.stop()) });
+    // Batches smaller than the directory, so that the first progress report comes mid-import.
+    Object.assign(rt.ctx, { batchSize: 500, onProgress: () => (stopping ??= slapd.stop()) });
     const stopped = await rt.engine.run('src', 'full-import');
     await stopping;
     expect(stopped.status).toBe('stopped-connectivity');
