@@ -19,7 +19,8 @@ import { parseWatermark, renderWatermark } from './watermark.js';
 
 /**
  * Files from this size on are read in a worker thread. Below it, starting the thread costs more
- * than it saves (about 30 ms, and more under a TypeScript loader).
+ * than it saves: about 0.1 s for the compiled CLI (0.3 s under the test runner's TypeScript
+ * loader), while parsing 4 MB of LDIF takes about 0.3 s.
  */
 const OFF_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
