@@ -12,7 +12,8 @@ import { benchReports } from './reports.js';
 /**
  * `npm run bench [-- --objects N] [--groups N]`: generates a synthetic Active Directory (LDIF),
  * runs an initial cycle (full import + full sync), a second full sync that finds nothing to change,
- * a delta cycle after changing 1% of the objects, then a no-change delta cycle, and prints objects/s and peak RSS for each step.
+ * a delta cycle after changing 1% of the objects, then a no-change delta cycle, and prints
+ * objects/s and peak RSS for each step.
  * `npm run bench -- --reports [--objects N]`: the report writers and readers (bench/reports.ts).
  * `npm run bench -- --ldap`: full import from a real slapd against `ldapsearch` (bench/ldap.ts).
  * `npm run bench -- --ad`: Active Directory delta import on a real Samba AD DC (bench/ad.ts).

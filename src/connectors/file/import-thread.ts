@@ -24,9 +24,7 @@ port.on('message', (message: ToImportThread) => {
   wake = null;
 });
 
-function post(message: FromImportThread): void {
-  (port as NonNullable<typeof port>).postMessage(message);
-}
+const post = (message: FromImportThread): void => port.postMessage(message);
 
 async function send(items: ImportItem[]): Promise<void> {
   while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
