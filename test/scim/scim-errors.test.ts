@@ -210,15 +210,21 @@ describe('scim connector: errors from a real SCIM service', () => {
     const { sb, rt } = await setup();
     await rt.engine.cycle();
     await rt.engine.cycle('delta');
+    // The export posts concurrently, so the service's order is not the directory's: pick by name.
     const users = await scimList(sb.server, '/Users');
-    const broken = { ...users[1], id: undefined, displayName: 'Changed' };
-    const changed = { ...users[2], displayName: 'Also changed' };
+    const user = (n: number): Record<string, unknown> => {
+      const found = users.find((u) => u.userName === `user${n}@contoso.com`);
+      if (!found) throw new Error(`user${n} was not exported`);
+      return found;
+    };
+    const broken = { ...user(2), id: undefined, displayName: 'Changed' };
+    const changed = { ...user(3), displayName: 'Also changed' };
     const body = JSON.stringify({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
       totalResults: 3,
       startIndex: 1,
       itemsPerPage: 3,
-      Resources: [users[0], broken, changed],
+      Resources: [user(1), broken, changed],
     });
     sb.server.inject({ method: 'GET', path: /^\/Users$/, action: { status: 200, body } });
     const summary = await rt.engine.run('scim', 'full-import');
