@@ -47,7 +47,9 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
   } catch (error) {
     throw new StoreError(`state store "${file}": cannot create its directory`, false, { cause: error });
   }
-  const db = openDatabase(file, options.busyTimeoutMs ?? 5000, options.cacheMiB ?? 256);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const cacheMiB = options.cacheMiB ?? 256;
+  const db = openDatabase(file, busyTimeoutMs, cacheMiB);
   let checkpointer: BackgroundCheckpointer | null = null;
   if (options.checkpointInBackground) {
     try {
@@ -62,7 +64,8 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
       throw new StoreError(`state store "${file}": cannot start its checkpoint thread`, false, { cause: error });
     }
   }
-  return new SqliteStateStore(db, file, checkpointer);
+  const autocheckpointPages = checkpointer ? FALLBACK_CHECKPOINT_PAGES : CHECKPOINT_PAGES;
+  return new SqliteStateStore(db, file, checkpointer, { file, busyTimeoutMs, cacheMiB, autocheckpointPages });
 }
 
 /**
