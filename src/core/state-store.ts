@@ -193,29 +193,4 @@ export interface StateStore {
 
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string | null): Promise<void>;
-
-  /**
-   * A write-behind view of this store, when it can commit on another thread or connection while
-   * the caller goes on (see `WriteBehindStore`). Absent: the caller uses the store as it is.
-   */
-  writeBehind?(): WriteBehindStore;
-}
-
-/**
- * A view of a store whose `apply` returns once the change set is handed to a writer, before it
- * is committed: the caller computes its next change set while the previous one is written.
- *
- * - One change set is in flight at a time: `apply` first waits for the one before.
- * - Reads (objects, lookups, scans, dangling references, watermarks) answer as if every change set
- *   handed over were committed. Everything else (counts, runs, settings, indexes, locks) waits
- *   for the writer first.
- * - A change set that fails to commit makes every later call throw that failure; the change sets
- *   after it are never written. Each change set stays atomic.
- * - Objects of the change set in flight are shared with readers, not copied: neither side may
- *   mutate them (the engine never mutates objects it read or wrote).
- * - `close` waits for the writer; it does not close the underlying store.
- */
-export interface WriteBehindStore extends StateStore {
-  /** Waits until every change set handed to `apply` is committed; throws the first failure. */
-  flush(): Promise<void>;
 }

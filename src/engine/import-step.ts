@@ -16,16 +16,13 @@ type Staged = { upserts: Map<string, CsObject>; deletes: Set<string>; marks: Set
  * and for complete listings only after the deletes have been staged.
  */
 export async function runImport(
-  base: EngineContext,
+  ctx: EngineContext,
   connectorName: string,
   profile: 'full-import' | 'delta-import',
 ): Promise<RunSummary> {
-  const connector = base.connectors.get(connectorName);
+  const connector = ctx.connectors.get(connectorName);
   if (!connector) throw new Error(`no connector "${connectorName}"`);
-  const recorder = await RunRecorder.start(base.store, connectorName, profile, base.now);
-  // Batch N is written (on another thread, where the store can) while batch N+1 is staged.
-  const view = base.store.writeBehind?.() ?? null;
-  const ctx: EngineContext = view ? { ...base, store: view } : base;
+  const recorder = await RunRecorder.start(ctx.store, connectorName, profile, ctx.now);
   const importer = new Importer(ctx, connectorName, recorder);
   let status: RunStatus;
   try {
@@ -46,19 +43,11 @@ export async function runImport(
     status = recorder.counters.errors > 0 ? 'completed-import-errors' : 'success';
   } catch (error) {
     if (!(error instanceof ConnectorError)) {
-      await view?.flush().catch(() => undefined);
       await recorder.finish('stopped-server');
       throw error;
     }
     recorder.note(error.message);
     status = error.kind === 'authentication' ? 'no-start-credentials' : 'stopped-connectivity';
-  }
-  // What was handed to the writer is committed before the run is closed.
-  try {
-    await view?.flush();
-  } catch (error) {
-    await recorder.finish('stopped-server');
-    throw error;
   }
   return recorder.finish(status);
 }

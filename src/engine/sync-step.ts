@@ -18,14 +18,11 @@ const KEY_CHUNK = 500;
  * object linked in this run are re-synchronized at the end.
  */
 export async function runSync(
-  base: EngineContext,
+  ctx: EngineContext,
   connector: string,
   profile: 'full-sync' | 'delta-sync',
 ): Promise<RunSummary> {
-  const recorder = await RunRecorder.start(base.store, connector, profile, base.now);
-  // Batch N is written (on another thread, where the store can) while batch N+1 is computed.
-  const view = base.store.writeBehind?.() ?? null;
-  const ctx: EngineContext = view ? { ...base, store: view } : base;
+  const recorder = await RunRecorder.start(ctx.store, connector, profile, ctx.now);
   const query: CsQuery = profile === 'full-sync' ? {} : { hasPendingImport: true };
   const linkedIn: { connector: string; key: string }[] = [];
   const linkedOut: { connector: string; key: string }[] = [];
@@ -44,10 +41,7 @@ export async function runSync(
       }
     }
     if (status === null) await resolveReferrers(ctx, recorder, linkedIn, linkedOut);
-    await view?.flush();
   } catch (error) {
-    // What was handed to the writer is committed (or failed) before the run is closed.
-    await view?.flush().catch(() => undefined);
     await recorder.finish('stopped-server');
     throw error;
   }

@@ -19,7 +19,8 @@ import type {
   StoreIndexes,
   StoreLock,
 } from '../../core/state-store.js';
-import { canonicalIndexes, csQueryPredicate, isStaleHolder, mvQueryPredicate, waitForLock } from '../shared/index.js';
+import { canonicalIndexes, isStaleHolder, matchesMvAttribute, waitForLock } from '../shared/index.js';
+import { csQueryPredicate } from './cs-query-match.js';
 import { compareIds } from './memory-index.js';
 import { copyOut, MemoryState, type Stored } from './memory-state.js';
 import { commitChangeSet, prepareChangeSet } from './memory-apply.js';
@@ -285,6 +286,11 @@ export class MemoryStateStore implements StateStore {
 
 function runRecord(run: { record: Omit<RunRecord, 'issueCount'>; issues: readonly RunIssue[] }): RunRecord {
   return { ...run.record, counters: { ...run.record.counters }, issueCount: run.issues.length };
+}
+
+function mvQueryPredicate(query: MvQuery): (mv: MvObject) => boolean {
+  return (mv) =>
+    (query.objectType === undefined || mv.objectType === query.objectType) && matchesMvAttribute(mv.attributes, query);
 }
 
 function copyAll<T>(map: ReadonlyMap<string, Stored<T>>, ids: readonly string[]): T[] {

@@ -8,7 +8,6 @@ export {
   type IndexEntry,
 } from './index-keys.js';
 export { matchesMvAttribute } from './mv-query-match.js';
-export { csQueryPredicate, mvQueryPredicate } from './query-match.js';
 export {
   currentHost,
   isProcessAlive,
@@ -19,4 +18,3 @@ export {
   waitForLock,
   type LockAttempt,
 } from './lock-holder.js';
-export { WriteBehindView } from './write-behind.js';

@@ -1,5 +1,5 @@
 import { parseWithValues } from '../../core/value-codec.js';
-import type { PendingImport, Entry } from '../../core/connector-space.js';
+import { currentImage, type CsObject, type PendingImport, type Entry } from '../../core/connector-space.js';
 import type { StoreIndexes } from '../../core/state-store.js';
 import type { Attributes } from '../../core/values.js';
 import {
@@ -8,7 +8,6 @@ import {
   indexEntriesOf,
   NO_INDEXES,
   sameStringList,
-  type IndexEntry,
 } from '../shared/index.js';
 import type { Statements } from './statements.js';
 
@@ -43,19 +42,25 @@ export class AttributeIndexer {
     return (this.#indexes.csAttributes[connector] ?? []).includes(attribute);
   }
 
-  /** Makes the stored entries of one CS object those given (computed for the configured names). */
-  setCsEntries(id: string, connector: string, wanted: readonly IndexEntry[]): void {
-    const stored = this.st.csIndexOfOwner.all(id) as { connector: string; attribute: string; key: string }[];
-    const wantedSlots = new Set(wanted.map((e) => slot(connector, e.attribute, e.key)));
+  /**
+   * Re-indexes one CS object after it was written. Writes only the difference to the stored entries:
+   * most upserts leave the indexed values as they were.
+   */
+  indexCs(cs: CsObject): void {
+    const names = this.#indexes.csAttributes[cs.connector];
+    if (!names) return;
+    const wanted = indexEntriesOf(currentImage(cs)?.attributes, names);
+    const stored = this.st.csIndexOfOwner.all(cs.id) as { connector: string; attribute: string; key: string }[];
+    const wantedSlots = new Set(wanted.map((e) => slot(cs.connector, e.attribute, e.key)));
     const storedSlots = new Set<string>();
     for (const e of stored) {
       const s = slot(e.connector, e.attribute, e.key);
       storedSlots.add(s);
-      if (!wantedSlots.has(s)) this.st.csIndexDelete.run(e.connector, e.attribute, e.key, id);
+      if (!wantedSlots.has(s)) this.st.csIndexDelete.run(e.connector, e.attribute, e.key, cs.id);
     }
     for (const e of wanted) {
-      if (!storedSlots.has(slot(connector, e.attribute, e.key))) {
-        this.st.csIndexInsert.run(connector, e.attribute, e.key, id);
+      if (!storedSlots.has(slot(cs.connector, e.attribute, e.key))) {
+        this.st.csIndexInsert.run(cs.connector, e.attribute, e.key, cs.id);
       }
     }
   }
@@ -68,11 +73,7 @@ export class AttributeIndexer {
   indexMv(id: string, attributes: Attributes, isNew: boolean): void {
     const names = this.#indexes.mvAttributes;
     if (names.length === 0) return;
-    this.setMvEntries(id, indexEntriesOf(attributes, names), isNew);
-  }
-
-  /** Makes the stored entries of one MV object those given (computed for the configured names). */
-  setMvEntries(id: string, wanted: readonly IndexEntry[], isNew: boolean): void {
+    const wanted = indexEntriesOf(attributes, names);
     const stored = isNew ? [] : (this.st.mvIndexOfOwner.all(id) as { attribute: string; key: string }[]);
     const wantedSlots = new Set(wanted.map((e) => slot('', e.attribute, e.key)));
     const storedSlots = new Set<string>();

@@ -1,26 +1,22 @@
 import type Database from 'better-sqlite3';
-import type { IndexEntry } from '../shared/index.js';
-import type { CS_COLUMNS } from './cs-rows.js';
+import type { CsObject } from '../../core/connector-space.js';
+import { CS_FIELD_COLUMNS, csColumnValue, csToParams, type CS_COLUMNS } from './cs-rows.js';
 
-export type CsColumn = (typeof CS_COLUMNS)[number];
+type CsColumn = (typeof CS_COLUMNS)[number];
 
-/** One CS write, encoded: the whole row, or the columns of the fields that changed since it was read. */
-export interface EncodedCs {
-  readonly id: string;
-  /** Columns to update; null: the whole row (`CS_COLUMNS` order), inserted or replaced. */
-  readonly columns: readonly CsColumn[] | null;
-  readonly values: readonly unknown[];
-  /** The import mark to write (a run id, or null to remove it); absent: left as it is. */
-  readonly mark?: number | null;
-  /** The attribute-index entries of the object's image, when the image was written and is indexed. */
-  readonly index?: { readonly connector: string; readonly entries: readonly IndexEntry[] };
+/** What a CS write touched, so that the import mark and attribute index are rewritten only when needed. */
+export interface CsWrite {
+  readonly mark: boolean;
+  readonly image: boolean;
 }
 
+const WHOLE: CsWrite = { mark: true, image: true };
+
 /**
- * Writes encoded CS objects: whole (the upsert) or, with the fields that changed since the object
- * was read, only their columns. An `UPDATE` leaves the row's other columns, and every index built
- * on them, untouched: a sync that links an object no longer re-encodes its export parts nor
- * rewrites its anchor index entry, which at 100k objects is a random page per object in each commit.
+ * Writes CS objects: whole (the upsert) or, with the fields that changed since the object was read,
+ * only their columns. An `UPDATE` leaves the row's other columns, and every index built on them,
+ * untouched: a sync that links an object no longer re-encodes its export parts nor rewrites its
+ * anchor index entry, which at 100k objects is a random page per object in each commit.
  */
 export class CsWriter {
   readonly #updates = new Map<string, Database.Statement>();
@@ -30,13 +26,27 @@ export class CsWriter {
     private readonly upsert: Database.Statement,
   ) {}
 
-  /** False when a changed-fields write found no row (the hint was wrong): the caller writes it whole. */
-  write(cs: EncodedCs): boolean {
-    if (cs.columns === null) {
-      this.upsert.run(cs.values);
-      return true;
+  write(cs: CsObject, changed: ReadonlySet<keyof CsObject> | undefined): CsWrite {
+    if (changed === undefined || changed.has('id') || changed.has('connector')) return this.#whole(cs);
+    const columns: CsColumn[] = [];
+    for (const field of changed) {
+      const owned = CS_FIELD_COLUMNS[field];
+      if (owned) columns.push(...owned);
     }
-    return this.#update(cs.columns).run(...cs.values, cs.id).changes > 0;
+    const write = {
+      mark: changed.has('lastImportRun'),
+      image: changed.has('synchronizedHologram') || changed.has('pendingImport'),
+    };
+    // Nothing but the import mark: still confirm that the row is there.
+    if (columns.length === 0) columns.push('modified_at');
+    const result = this.#update(columns).run(...columns.map((column) => csColumnValue(cs, column)), cs.id);
+    // Not stored after all (the hint was wrong): write it whole.
+    return result.changes === 0 ? this.#whole(cs) : write;
+  }
+
+  #whole(cs: CsObject): CsWrite {
+    this.upsert.run(csToParams(cs));
+    return WHOLE;
   }
 
   #update(columns: readonly CsColumn[]): Database.Statement {

@@ -47,9 +47,7 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
   } catch (error) {
     throw new StoreError(`state store "${file}": cannot create its directory`, false, { cause: error });
   }
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const cacheMiB = options.cacheMiB ?? 256;
-  const db = openDatabase(file, busyTimeoutMs, cacheMiB);
+  const db = openDatabase(file, options.busyTimeoutMs ?? 5000, options.cacheMiB ?? 256);
   let checkpointer: BackgroundCheckpointer | null = null;
   if (options.checkpointInBackground) {
     try {
@@ -64,8 +62,7 @@ export async function openSqliteStateStore(options: SqliteStateStoreOptions): Pr
       throw new StoreError(`state store "${file}": cannot start its checkpoint thread`, false, { cause: error });
     }
   }
-  const autocheckpointPages = checkpointer ? FALLBACK_CHECKPOINT_PAGES : CHECKPOINT_PAGES;
-  return new SqliteStateStore(db, file, checkpointer, { file, busyTimeoutMs, cacheMiB, autocheckpointPages });
+  return new SqliteStateStore(db, file, checkpointer);
 }
 
 /**

@@ -18,9 +18,8 @@ import type {
   StoreChangeSet,
   StoreIndexes,
   StoreLock,
-  WriteBehindStore,
 } from '../../core/state-store.js';
-import { validateChangeSet, WriteBehindView } from '../shared/index.js';
+import { validateChangeSet } from '../shared/index.js';
 import { AttributeIndexer } from './attr-index.js';
 import type { BackgroundCheckpointer } from './background-checkpoint.js';
 import { CsWriter } from './cs-update.js';
@@ -31,9 +30,7 @@ import { firstByKey, groupIds } from './row-groups.js';
 import { rowToIssue, rowToRun, type RunIssueRow, type RunRow } from './run-rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { mapSqliteError } from './sqlite-errors.js';
-import { encodeChangeSet, MissingCsRows, writeChangeSet, type EncodedChangeSet } from './write-change-set.js';
-import { SqliteWriterThread } from './writer-thread-client.js';
-import type { WriterThreadData } from './writer-thread-protocol.js';
+import { writeChangeSet } from './write-change-set.js';
 
 /** `StateStore` on one SQLite file (WAL). One instance per process; other processes coordinate through the lock. */
 export class SqliteStateStore implements StateStore {
@@ -42,27 +39,23 @@ export class SqliteStateStore implements StateStore {
   readonly #indexer: AttributeIndexer;
   readonly #cache = new Map<string, Database.Statement>();
   readonly #heldLocks = new Set<string>();
-  readonly #apply: Database.Transaction<(encoded: EncodedChangeSet) => void>;
+  readonly #apply: Database.Transaction<(changes: StoreChangeSet) => void>;
   readonly #checkpointer: BackgroundCheckpointer | null;
-  readonly #writerData: Omit<WriterThreadData, 'source'> | null;
-  #writer: SqliteWriterThread | null = null;
 
-  /** Use `openSqliteStateStore`; without `writerData`, `writeBehind` is not available. */
+  /** Use `openSqliteStateStore`. */
   constructor(
     db: Database.Database,
     readonly file: string,
     checkpointer: BackgroundCheckpointer | null = null,
-    writerData: Omit<WriterThreadData, 'source'> | null = null,
   ) {
     this.#db = db;
     this.#checkpointer = checkpointer;
-    this.#writerData = writerData;
     this.#st = prepareStatements(db);
     this.#indexer = new AttributeIndexer(this.#st);
     const csWriter = new CsWriter(db, this.#st.csUpsert);
-    this.#apply = db.transaction((encoded: EncodedChangeSet) => {
+    this.#apply = db.transaction((changes: StoreChangeSet) => {
       this.#indexer.refresh();
-      writeChangeSet(this.#st, this.#indexer, csWriter, encoded);
+      writeChangeSet(this.#st, this.#indexer, csWriter, changes);
     });
   }
 
@@ -98,40 +91,9 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  /**
-   * A view whose change sets a worker thread commits on its own connection while this thread goes
-   * on. The thread starts with the first change set and ends with `close`; each commit is
-   * announced to the checkpointer.
-   */
-  writeBehind(): WriteBehindStore {
-    const data = this.#writerData;
-    if (!data) throw new StoreError(`state store "${this.file}": opened without a writer thread`);
-    return new WriteBehindView(this, (changes) => {
-      if (!this.#db.open) return Promise.reject(new StoreError(`state store "${this.file}" is closed`));
-      const writer = (this.#writer ??= SqliteWriterThread.start(data));
-      // Encoded here, on the caller's thread; the writer thread only runs the SQL.
-      const indexes = this.#guard('applying changes', () => {
-        this.#indexer.refresh();
-        return this.#indexer.indexes;
-      });
-      const encode = (whole?: ReadonlySet<string>): EncodedChangeSet =>
-        this.#guard('applying changes', () => encodeChangeSet(changes, indexes, whole));
-      let sent = writer.apply(encode());
-      return (async () => {
-        let whole: ReadonlySet<string> = new Set();
-        for (let missing = await sent; missing !== null; missing = await sent) {
-          whole = new Set([...whole, ...missing]);
-          sent = writer.apply(encode(whole));
-        }
-        this.#checkpointer?.committed();
-      })();
-    });
-  }
-
   async close(): Promise<void> {
     if (!this.#db.open) return;
-    // The workers' connections go first, so that this one, the last, checkpoints and removes the WAL.
-    await this.#writer?.close();
+    // The worker's connection goes first, so that this one, the last, checkpoints and removes the WAL.
     await this.#checkpointer?.close();
     this.#guard('closing', () => {
       try {
@@ -163,38 +125,10 @@ export class SqliteStateStore implements StateStore {
   async apply(changes: StoreChangeSet): Promise<void> {
     validateChangeSet(changes);
     try {
-      this.#guard('applying changes', () => {
-        this.#indexer.refresh();
-        const indexes = this.#indexer.indexes;
-        let whole: ReadonlySet<string> = new Set();
-        for (;;) {
-          const missing = this.#writeEncoded(encodeChangeSet(changes, indexes, whole));
-          if (missing === null) return;
-          whole = new Set([...whole, ...missing]);
-        }
-      });
+      this.#guard('applying changes', () => this.#apply.immediate(changes));
       this.#checkpointer?.committed();
     } finally {
       this.#indexer.refresh();
-    }
-  }
-
-  /**
-   * Writes an encoded change set in one transaction. Returns null once written, or the ids of CS
-   * objects written by their changed fields that are not stored: then nothing was written, and
-   * the caller encodes those objects whole and writes again.
-   */
-  writeEncoded(encoded: EncodedChangeSet): readonly string[] | null {
-    return this.#guard('applying changes', () => this.#writeEncoded(encoded));
-  }
-
-  #writeEncoded(encoded: EncodedChangeSet): readonly string[] | null {
-    try {
-      this.#apply.immediate(encoded);
-      return null;
-    } catch (error) {
-      if (error instanceof MissingCsRows) return error.ids;
-      throw error;
     }
   }
 
