@@ -278,6 +278,28 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
     expect(await sb.readCloud()).toContain('user3@contoso.com');
   });
 
+  it('applies each export result once, and only to objects that were sent', async () => {
+    const { rt } = await setup();
+    await rt.engine.cycle();
+    const cloud = rt.ctx.connectors.get('cloud');
+    const [stranger] = await all(rt, 'corp');
+    if (!cloud || !stranger) throw new Error('the sandbox has no cloud connector or no corp object');
+    const realExport = cloud.export.bind(cloud);
+    // A connector that answers twice for each object, and for an object of another connector.
+    vi.spyOn(cloud, 'export').mockImplementation(async function* (requests, options) {
+      for await (const result of realExport(requests, options)) {
+        yield result;
+        yield result;
+      }
+      yield { csId: stranger.id, ok: false, error: { type: 'cd-error', message: 'not mine', isRetryable: false } };
+    });
+    const summary = await rt.engine.run('cloud', 'export', { isExportForced: true });
+    expect(summary.status).toBe('success');
+    expect(summary.counters).toMatchObject({ exportAdds: 4, errors: 0 });
+    expect(await rt.store.countCs('cloud', { hasEscrowedExport: true })).toBe(4);
+    expect(await rt.store.getCsObjects([stranger.id])).toEqual([stranger]);
+  });
+
   it('reads no metaverse objects to sync cloud objects that no import has seen yet', async () => {
     const { rt } = await setup();
     for (const [connector, profile] of [
