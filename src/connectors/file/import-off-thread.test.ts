@@ -23,9 +23,6 @@ afterEach(() => cleanup());
 const OFF_THREAD = { offThreadMinBytes: 0 };
 const IN_THREAD = { offThreadMinBytes: Infinity };
 
-const ldifConfig = (path: string) => ldifTestConfig(path);
-const csvConfig = (path: string) => csvTestConfig(path);
-
 /** The fixture, then `count` generated users with a manager and a malformed record halfway. */
 async function largeLdif(count: number): Promise<string> {
   const lines = [await readFile(fixturePath('directory.ldif'), 'utf8')];
@@ -46,8 +43,8 @@ async function largeLdif(count: number): Promise<string> {
 describe('file import in a worker thread', () => {
   it('yields exactly the LDIF items of the in-thread import, errors and watermark included, in order', async () => {
     const path = await largeLdif(5000);
-    const expected = await collect(createLdifConnector(ldifConfig(path), IN_THREAD).fullImport());
-    const items = await collect(createLdifConnector(ldifConfig(path), OFF_THREAD).fullImport());
+    const expected = await collect(createLdifConnector(ldifTestConfig(path), IN_THREAD).fullImport());
+    const items = await collect(createLdifConnector(ldifTestConfig(path), OFF_THREAD).fullImport());
     expect(items.length).toBeGreaterThan(5000);
     expect(items.filter((i) => i.kind === 'error')).toHaveLength(expected.filter((i) => i.kind === 'error').length);
     expect(items.some((i) => i.kind === 'error')).toBe(true);
@@ -58,31 +55,31 @@ describe('file import in a worker thread', () => {
   it('yields exactly the CSV items of the in-thread import', async () => {
     const path = join(dir, 'directory.csv');
     await copyFile(fixturePath('directory.csv'), path);
-    const expected = await collect(createCsvConnector(csvConfig(path), IN_THREAD).fullImport());
+    const expected = await collect(createCsvConnector(csvTestConfig(path), IN_THREAD).fullImport());
     expect(expected.some((i) => i.kind === 'entry')).toBe(true);
-    expect(await collect(createCsvConnector(csvConfig(path), OFF_THREAD).fullImport())).toStrictEqual(expected);
+    expect(await collect(createCsvConnector(csvTestConfig(path), OFF_THREAD).fullImport())).toStrictEqual(expected);
   });
 
   it('fails with the in-thread ConnectorError, kind and message, for an unusable file', async () => {
     const path = join(dir, 'directory.csv');
     await writeFile(path, 'name,type,id\nJane,user,u1\n');
-    const inThread = await collect(createCsvConnector(csvConfig(path), IN_THREAD).fullImport()).catch((e) => e);
+    const inThread = await collect(createCsvConnector(csvTestConfig(path), IN_THREAD).fullImport()).catch((e) => e);
     expect(inThread).toBeInstanceOf(ConnectorError);
-    const offThread = await collect(createCsvConnector(csvConfig(path), OFF_THREAD).fullImport()).catch((e) => e);
+    const offThread = await collect(createCsvConnector(csvTestConfig(path), OFF_THREAD).fullImport()).catch((e) => e);
     expect(offThread).toBeInstanceOf(ConnectorError);
     expect({ kind: offThread.kind, message: offThread.message }).toEqual({
       kind: inThread.kind,
       message: inThread.message,
     });
     await rm(path);
-    const missing = await collect(createCsvConnector(csvConfig(path), OFF_THREAD).fullImport()).catch((e) => e);
+    const missing = await collect(createCsvConnector(csvTestConfig(path), OFF_THREAD).fullImport()).catch((e) => e);
     expect(missing).toBeInstanceOf(ConnectorError);
     expect(missing.message).toContain('not found');
   });
 
   it('stops the thread when the consumer stops early, and reads the file again in full afterwards', async () => {
     const path = await largeLdif(8000);
-    const connector = createLdifConnector(ldifConfig(path), OFF_THREAD);
+    const connector = createLdifConnector(ldifTestConfig(path), OFF_THREAD);
     let seen = 0;
     for await (const item of connector.fullImport()) {
       expect(item.kind).not.toBe('watermark');
@@ -99,7 +96,7 @@ describe('file import in a worker thread', () => {
     const reason = new Error('run cancelled');
     let seen = 0;
     const outcome = (async () => {
-      for await (const _ of createLdifConnector(ldifConfig(path), OFF_THREAD).fullImport({
+      for await (const _ of createLdifConnector(ldifTestConfig(path), OFF_THREAD).fullImport({
         signal: controller.signal,
       })) {
         if (++seen === 100) controller.abort(reason);
