@@ -1,6 +1,7 @@
 import type { CsObject, Entry } from '../core/connector-space.js';
 import type { Contribution, MvObject } from '../core/metaverse.js';
-import { FlowError, evaluateRuleFlows, mergeByPrecedence, type Contender } from '../core/sync/flows.js';
+import { FlowError, PrecedenceMerge, type Contender } from '../core/sync/flows.js';
+import type { SyncRule } from '../core/sync-rule.js';
 import { valueSetsEqual, type Attributes } from '../core/values.js';
 import { computeOutbound, deprovision, prefetchOutboundJoins } from './outbound.js';
 import { InboundReferences, OutboundReferences } from './references.js';
@@ -46,35 +47,42 @@ export async function recomputeTouched(batch: SyncBatch): Promise<void> {
 
 function recomputeOne(batch: SyncBatch, inbound: InboundReferences, mv: MvObject, isNew: boolean): MvObject | null {
   const linked = batch.work.linkedTo(mv.id);
-  const contenders = new Map<string, Contender[]>();
+  const offers: { cs: CsObject; source: Attributes; rule: SyncRule }[] = [];
   let holders = 0;
   for (const cs of linked) {
     const image = cs.synchronizedHologram;
     if (!image) continue;
-    const rules = batch.ctx.rules
-      .inboundRules(cs.connector, image.objectType)
-      .filter((r) => r.rule.mvObjectType === mv.objectType && r.isInScope(image.attributes));
-    if (rules.some((r) => r.rule.linkType !== 'join')) holders++;
-    if (rules.length === 0) continue;
-    const source = inbound.resolve(cs, image);
-    for (const { rule } of rules) {
-      for (const [target, result] of evaluateRuleFlows(rule, source, batch.parameters(cs.connector), isNew)) {
-        const list = contenders.get(target) ?? [];
-        list.push({ rule, csId: cs.id, result });
-        contenders.set(target, list);
-      }
+    let isHolder = false;
+    let source: Attributes | undefined;
+    for (const { rule, isInScope } of batch.ctx.rules.inboundRules(cs.connector, image.objectType)) {
+      if (rule.mvObjectType !== mv.objectType || !isInScope(image.attributes)) continue;
+      if (rule.linkType !== 'join') isHolder = true;
+      source ??= inbound.resolve(cs, image);
+      offers.push({ cs, source, rule });
     }
+    if (isHolder) holders++;
   }
   if (holders === 0) {
     deleteMv(batch, mv, linked);
     return null;
   }
-  const merged = mergeByPrecedence(contenders, mv.attributes);
+  // Precedence across every linked CS object's rules; the sort is stable, so ties keep CS order.
+  if (offers.length > 1) offers.sort((a, b) => a.rule.precedence - b.rule.precedence);
+  const merge = new PrecedenceMerge();
+  for (const { cs, source, rule } of offers) merge.offer(rule, cs.id, source, batch.parameters(cs.connector), isNew);
+  const merged = merge.result(mv.attributes);
+  if (!isNew && attributesEqual(merged.attributes, mv.attributes)) return mv;
+  // One record per winning (rule, CS object), shared by the attributes it supplied.
   const contributions: Record<string, Contribution> = {};
+  let last: Contender | null = null;
+  let contribution: Contribution | null = null;
   for (const [name, winner] of merged.winners) {
-    contributions[name] = { connector: winner.rule.connector, rule: winner.rule.name, csId: winner.csId };
+    if (winner !== last || contribution === null) {
+      last = winner;
+      contribution = { connector: winner.rule.connector, rule: winner.rule.name, csId: winner.csId };
+    }
+    contributions[name] = contribution;
   }
-  if (attributesEqual(merged.attributes, mv.attributes) && !isNew) return mv;
   const updated: MvObject = { ...mv, attributes: merged.attributes, contributions, modifiedAt: batch.nowIso };
   batch.work.putMv(updated);
   return updated;

@@ -3,7 +3,7 @@ import { applyDelta, diffAttributes } from '../core/delta.js';
 import { normalizeDn } from '../core/dn.js';
 import type { MvObject } from '../core/metaverse.js';
 import type { DanglingReference } from '../core/state-store.js';
-import { evaluateRuleFlows, mergeByPrecedence, type Contender } from '../core/sync/flows.js';
+import { PrecedenceMerge } from '../core/sync/flows.js';
 import type { CompiledRule } from '../core/sync/rule-set.js';
 import { DN_TARGET } from '../core/sync-rule.js';
 import { indexKey, valueSetsEqual, type Attributes } from '../core/values.js';
@@ -126,22 +126,18 @@ function planExport(
   inScope: readonly CompiledRule[],
   target: CsObject | undefined,
 ): void {
-  const contenders = new Map<string, Contender[]>();
-  for (const { rule } of inScope) {
-    const csId = target?.id ?? '';
-    for (const [name, result] of evaluateRuleFlows(rule, source, batch.parameters(connector), target === undefined)) {
-      const list = contenders.get(name) ?? [];
-      list.push({ rule, csId, result });
-      contenders.set(name, list);
-    }
-  }
+  // `inScope` is in precedence order, as the merge needs.
+  const merge = new PrecedenceMerge();
+  const parameters = batch.parameters(connector);
+  for (const { rule } of inScope) merge.offer(rule, target?.id ?? '', source, parameters, target === undefined);
   const base = target ? currentImage(target) : null;
   const expected = target?.escrowedExport ? applyDelta(base, target.escrowedExport) : base;
-  const merged = mergeByPrecedence(contenders, expected?.attributes ?? {});
+  const merged = merge.result(expected?.attributes ?? {});
   const dnValue = merged.attributes[DN_TARGET]?.[0];
   const desiredDn = typeof dnValue === 'string' && dnValue !== '' ? dnValue : undefined;
   delete merged.attributes[DN_TARGET];
-  const managed = [...contenders.keys()].filter((name) => name !== DN_TARGET);
+  const managed: string[] = [];
+  for (const name of merge.targets()) if (name !== DN_TARGET) managed.push(name);
   const sources: Record<string, string> = {};
   for (const [name, winner] of merged.winners) if (name !== DN_TARGET) sources[name] = winner.rule.name;
   const objectType = target?.objectType ?? (inScope[0] as CompiledRule).rule.csObjectType;
