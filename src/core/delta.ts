@@ -19,7 +19,7 @@ export function diffAttributes(
   names?: Iterable<string>,
   isMultivalued: MultivaluedTest = BY_VALUE_COUNT,
 ): AttributeChange[] {
-  const keys = names ? [...new Set(names)] : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const keys = names ? [...new Set(names)] : unionOfNames(before, after);
   keys.sort();
   const changes: AttributeChange[] = [];
   for (const name of keys) {
@@ -42,6 +42,13 @@ export function diffAttributes(
     }
   }
   return changes;
+}
+
+function unionOfNames(before: Attributes, after: Attributes): string[] {
+  const keys: string[] = [];
+  for (const name in after) keys.push(name);
+  for (const name in before) if (!(name in after)) keys.push(name);
+  return keys;
 }
 
 /** Applies attribute changes to an attribute map, returning a new map. */

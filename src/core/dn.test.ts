@@ -45,6 +45,24 @@ describe('distinguished names', () => {
     expect(leafRdn('CN=Doe\\, Jane,OU=Staff,DC=x')).toBe('CN=Doe\\, Jane');
   });
 
+  it('reads values with and without escapes alike, dropping unescaped trailing spaces', () => {
+    expect(parseDn('CN=Doe\\, Jane  ,OU=A\\20 ,DC=Zo\\C3\\AB+SN=x')).toEqual([
+      [{ type: 'CN', value: 'Doe, Jane' }],
+      [{ type: 'OU', value: 'A ' }],
+      [
+        { type: 'DC', value: 'Zoë' },
+        { type: 'SN', value: 'x' },
+      ],
+    ]);
+    expect(parseDn('CN=plain value  ;O=x')).toEqual([
+      [{ type: 'CN', value: 'plain value' }],
+      [{ type: 'O', value: 'x' }],
+    ]);
+    // A lone surrogate cannot be UTF-8: it reads as U+FFFD, with or without an escape beside it.
+    expect(parseDn('CN=a\uD800b')).toEqual([[{ type: 'CN', value: 'a\uFFFDb' }]]);
+    expect(parseDn('CN=a\uD800\\2C')).toEqual([[{ type: 'CN', value: 'a\uFFFD,' }]]);
+  });
+
   it('rejects a DN without "="', () => {
     expect(isDnValid('not a dn')).toBe(false);
   });

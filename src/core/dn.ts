@@ -28,39 +28,22 @@ export function parseDn(dn: string): Rdn[][] {
       throw new DnSyntaxError(`invalid DN "${dn}": bad attribute type "${type}"`);
     }
     i = eq + 1;
-    let value = '';
-    let trailingSpaces = 0;
+    let value: string;
     if (dn[i] === '#') {
       const start = i;
       while (i < n && dn[i] !== ',' && dn[i] !== '+') i++;
       value = dn.slice(start, i).trim();
     } else {
       while (i < n && dn[i] === ' ') i++;
-      const bytes: number[] = [];
-      const encoder = new TextEncoder();
-      while (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
-        const ch = dn[i] as string;
-        if (ch === '\\') {
-          const next = dn.slice(i + 1, i + 3);
-          if (HEX_PAIR.test(next)) {
-            bytes.push(parseInt(next, 16));
-            i += 3;
-          } else if (i + 1 < n) {
-            bytes.push(...encoder.encode(dn[i + 1] as string));
-            i += 2;
-          } else {
-            throw new DnSyntaxError(`invalid DN "${dn}": dangling escape`);
-          }
-          trailingSpaces = 0;
-        } else {
-          const cp = dn.codePointAt(i) as number;
-          const s = String.fromCodePoint(cp);
-          bytes.push(...encoder.encode(s));
-          trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
-          i += s.length;
-        }
+      const end = plainValueEnd(dn, i);
+      if (end >= 0) {
+        let last = end;
+        while (last > i && dn.charCodeAt(last - 1) === 32) last--;
+        value = dn.slice(i, last);
+        i = end;
+      } else {
+        [value, i] = readEscapedValue(dn, i);
       }
-      value = new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces)));
     }
     current.push({ type, value });
     if (i < n && dn[i] === '+') {
@@ -73,6 +56,51 @@ export function parseDn(dn: string): Rdn[][] {
   }
   if (current.length > 0) rdns.push(current);
   return rdns;
+}
+
+/**
+ * Where a value starting at `start` ends (at `,` `+` `;` or the end of the DN), when it holds no
+ * escape and no lone surrogate, so that its text is the value; -1 when it must be decoded.
+ */
+function plainValueEnd(dn: string, start: number): number {
+  for (let i = start; i < dn.length; i++) {
+    const c = dn.charCodeAt(i);
+    if (c === 44 || c === 43 || c === 59) return i;
+    if (c === 92 || (c >= 0xd800 && c <= 0xdfff)) return -1;
+  }
+  return dn.length;
+}
+
+/** Decodes a value with escapes (`\,`, `\4A`, UTF-8 hex pairs) up to its end; returns it and where it ended. */
+function readEscapedValue(dn: string, start: number): [string, number] {
+  const n = dn.length;
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  let trailingSpaces = 0;
+  let i = start;
+  while (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
+    const ch = dn[i] as string;
+    if (ch === '\\') {
+      const next = dn.slice(i + 1, i + 3);
+      if (HEX_PAIR.test(next)) {
+        bytes.push(parseInt(next, 16));
+        i += 3;
+      } else if (i + 1 < n) {
+        bytes.push(...encoder.encode(dn[i + 1] as string));
+        i += 2;
+      } else {
+        throw new DnSyntaxError(`invalid DN "${dn}": dangling escape`);
+      }
+      trailingSpaces = 0;
+    } else {
+      const cp = dn.codePointAt(i) as number;
+      const s = String.fromCodePoint(cp);
+      bytes.push(...encoder.encode(s));
+      trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
+      i += s.length;
+    }
+  }
+  return [new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces))), i];
 }
 
 /** Escapes an attribute value for use in a DN (RFC 4514 §2.4). */

@@ -20,7 +20,7 @@ function revive(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   let count = 0;
   let onlyKey = '';
-  for (const key of Object.keys(record)) {
+  for (const key in record) {
     count++;
     onlyKey = key;
     const item = record[key];
@@ -59,7 +59,7 @@ function encode(value: unknown): unknown {
   }
   let copy: Record<string, unknown> | undefined;
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
+  for (const key in record) {
     const item = record[key];
     const encoded = encode(item);
     if (encoded !== item) (copy ??= { ...record })[key] = encoded;

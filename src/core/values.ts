@@ -106,8 +106,9 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
+  // `apply` takes the typed array as it is; spreading it would allocate an iterator per call.
   for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
   }
   return btoa(binary);
 }

@@ -14,7 +14,8 @@ type Resolve = (value: string) => string | undefined;
 function rewriteReferences(attributes: Attributes, resolve: Resolve): { attributes: Attributes; unresolved: string[] } {
   let out: Record<string, readonly AttributeValue[]> | null = null;
   const unresolved: string[] = [];
-  for (const [name, values] of Object.entries(attributes)) {
+  for (const name in attributes) {
+    const values = attributes[name] as readonly AttributeValue[];
     if (!values.some(isReference)) continue;
     out ??= { ...attributes };
     const rewritten: AttributeValue[] = [];
@@ -34,8 +35,8 @@ function rewriteReferences(attributes: Attributes, resolve: Resolve): { attribut
 }
 
 function collectRefs(attributes: Attributes, into: Set<string>): void {
-  for (const values of Object.values(attributes)) {
-    for (const value of values) if (isReference(value)) into.add(value.ref);
+  for (const name in attributes) {
+    for (const value of attributes[name] as readonly AttributeValue[]) if (isReference(value)) into.add(value.ref);
   }
 }
 

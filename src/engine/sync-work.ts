@@ -158,7 +158,8 @@ export class SyncWork {
 /** The fields in which two versions of a CS object differ; parts are compared by identity (never mutated). */
 function changedFields(before: CsObject, after: CsObject): Set<keyof CsObject> {
   const changed = new Set<keyof CsObject>();
-  for (const key of Object.keys(after) as (keyof CsObject)[]) if (before[key] !== after[key]) changed.add(key);
-  for (const key of Object.keys(before) as (keyof CsObject)[]) if (!(key in after)) changed.add(key);
+  let key: keyof CsObject;
+  for (key in after) if (before[key] !== after[key]) changed.add(key);
+  for (key in before) if (!(key in after)) changed.add(key);
   return changed;
 }

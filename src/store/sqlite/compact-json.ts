@@ -12,7 +12,8 @@ type ContributionGroup = [connector: string, rule: string, csId: string, attribu
 
 export function encodeContributions(contributions: Readonly<Record<string, Contribution>>): string {
   const groups = new Map<string, ContributionGroup>();
-  for (const [attribute, c] of Object.entries(contributions)) {
+  for (const attribute in contributions) {
+    const c = contributions[attribute] as Contribution;
     const key = `${c.connector}\u0000${c.rule}\u0000${c.csId}`;
     const group = groups.get(key);
     if (group) group[3].push(attribute);
@@ -36,7 +37,7 @@ type StoredDelta = Omit<ObjectDelta, 'sources'> & { sources?: Record<string, str
 export function encodeDelta(delta: ObjectDelta): string {
   if (!delta.sources) return stringifyWithValues(delta);
   const byRule: Record<string, string[]> = {};
-  for (const [attribute, rule] of Object.entries(delta.sources)) (byRule[rule] ??= []).push(attribute);
+  for (const attribute in delta.sources) (byRule[delta.sources[attribute] as string] ??= []).push(attribute);
   return stringifyWithValues({ ...delta, sources: byRule });
 }
 
