@@ -103,8 +103,12 @@ function readEscapedValue(dn: string, start: number): [string, number] {
   return [new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces))), i];
 }
 
+/** A character `escapeDnValue` escapes; most values have none and are returned as they are. */
+const NEEDS_ESCAPE = /[,+"\\<>;=\x00-\x1f\x7f]|^[ #]| $/;
+
 /** Escapes an attribute value for use in a DN (RFC 4514 §2.4). */
 export function escapeDnValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const ch = value[i] as string;

@@ -15,6 +15,17 @@ describe('compact row encodings', () => {
     expect(decodeContributions(text)).toEqual(contributions);
   });
 
+  it('groups equal records that are separate objects as one source', () => {
+    const shared = { connector: 'corp', rule: 'r', csId: 'A' };
+    const contributions = { a: shared, b: { ...shared }, c: { connector: 'corp', rule: 's', csId: 'A' }, d: shared };
+    const text = encodeContributions(contributions);
+    expect(JSON.parse(text)).toEqual([
+      ['corp', 'r', 'A', ['a', 'd', 'b']],
+      ['corp', 's', 'A', ['c']],
+    ]);
+    expect(decodeContributions(text)).toEqual(contributions);
+  });
+
   it('reads contributions written in the plain per-attribute form', () => {
     const plain = { mail: { connector: 'corp', rule: 'r', csId: 'A' } };
     expect(decodeContributions(JSON.stringify(plain))).toEqual(plain);

@@ -11,23 +11,32 @@ import { parseWithValues, stringifyWithValues } from '../../core/value-codec.js'
 type ContributionGroup = [connector: string, rule: string, csId: string, attributes: string[]];
 
 export function encodeContributions(contributions: Readonly<Record<string, Contribution>>): string {
-  const groups = new Map<string, ContributionGroup>();
+  // The engine shares one record among the attributes a rule supplied: group by identity first,
+  // then merge groups of equal records (a handful per object).
+  const byRecord = new Map<Contribution, string[]>();
   for (const attribute in contributions) {
     const c = contributions[attribute] as Contribution;
-    const key = `${c.connector}\u0000${c.rule}\u0000${c.csId}`;
-    const group = groups.get(key);
-    if (group) group[3].push(attribute);
-    else groups.set(key, [c.connector, c.rule, c.csId, [attribute]]);
+    const attributes = byRecord.get(c);
+    if (attributes) attributes.push(attribute);
+    else byRecord.set(c, [attribute]);
   }
-  return JSON.stringify([...groups.values()]);
+  const groups: ContributionGroup[] = [];
+  for (const [c, attributes] of byRecord) {
+    const same = groups.find((g) => g[0] === c.connector && g[1] === c.rule && g[2] === c.csId);
+    if (same) same[3].push(...attributes);
+    else groups.push([c.connector, c.rule, c.csId, attributes]);
+  }
+  return JSON.stringify(groups);
 }
 
+/** Reads contributions back, one shared record per group as the engine writes them. */
 export function decodeContributions(text: string): Record<string, Contribution> {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) return parsed as Record<string, Contribution>;
   const out: Record<string, Contribution> = {};
   for (const [connector, rule, csId, attributes] of parsed as ContributionGroup[]) {
-    for (const attribute of attributes) out[attribute] = { connector, rule, csId };
+    const contribution: Contribution = { connector, rule, csId };
+    for (const attribute of attributes) out[attribute] = contribution;
   }
   return out;
 }
