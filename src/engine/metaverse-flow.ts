@@ -67,7 +67,7 @@ function recomputeOne(batch: SyncBatch, inbound: InboundReferences, mv: MvObject
     return null;
   }
   // Precedence across every linked CS object's rules; the sort is stable, so ties keep CS order.
-  if (offers.length > 1) offers.sort((a, b) => a.rule.precedence - b.rule.precedence);
+  if (!isByPrecedence(offers)) offers.sort((a, b) => a.rule.precedence - b.rule.precedence);
   const merge = new PrecedenceMerge();
   for (const { cs, source, rule } of offers) merge.offer(rule, cs.id, source, batch.parameters(cs.connector), isNew);
   const merged = merge.result(mv.attributes);
@@ -86,6 +86,15 @@ function recomputeOne(batch: SyncBatch, inbound: InboundReferences, mv: MvObject
   const updated: MvObject = { ...mv, attributes: merged.attributes, contributions, modifiedAt: batch.nowIso };
   batch.work.putMv(updated);
   return updated;
+}
+
+/** Whether the offers are already in precedence order (one linked CS object's rules are): then no sort, and no garbage. */
+function isByPrecedence(offers: readonly { rule: SyncRule }[]): boolean {
+  for (let i = 1; i < offers.length; i++) {
+    if ((offers[i - 1] as { rule: SyncRule }).rule.precedence > (offers[i] as { rule: SyncRule }).rule.precedence)
+      return false;
+  }
+  return true;
 }
 
 /** No connector holds the MV object any more: it goes, and its provisioned CS objects are deprovisioned. */

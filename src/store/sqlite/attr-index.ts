@@ -6,6 +6,7 @@ import {
   canonicalIndexes,
   changedIndexConnectors,
   indexEntriesOf,
+  type IndexEntry,
   NO_INDEXES,
   sameStringList,
 } from '../shared/index.js';
@@ -49,20 +50,12 @@ export class AttributeIndexer {
   indexCs(cs: CsObject): void {
     const names = this.#indexes.csAttributes[cs.connector];
     if (!names) return;
-    const wanted = indexEntriesOf(currentImage(cs)?.attributes, names);
-    const stored = this.st.csIndexOfOwner.all(cs.id) as { connector: string; attribute: string; key: string }[];
-    const wantedSlots = new Set(wanted.map((e) => slot(cs.connector, e.attribute, e.key)));
-    const storedSlots = new Set<string>();
-    for (const e of stored) {
-      const s = slot(e.connector, e.attribute, e.key);
-      storedSlots.add(s);
-      if (!wantedSlots.has(s)) this.st.csIndexDelete.run(e.connector, e.attribute, e.key, cs.id);
-    }
-    for (const e of wanted) {
-      if (!storedSlots.has(slot(cs.connector, e.attribute, e.key))) {
-        this.st.csIndexInsert.run(cs.connector, e.attribute, e.key, cs.id);
-      }
-    }
+    writeDifference(
+      indexEntriesOf(currentImage(cs)?.attributes, names),
+      this.st.csIndexOfOwner.all(cs.id) as IndexEntry[],
+      (e) => this.st.csIndexInsert.run(cs.connector, e.attribute, e.key, cs.id),
+      (e) => this.st.csIndexDelete.run(cs.connector, e.attribute, e.key, cs.id),
+    );
   }
 
   unindexCs(id: string): void {
@@ -73,18 +66,12 @@ export class AttributeIndexer {
   indexMv(id: string, attributes: Attributes, isNew: boolean): void {
     const names = this.#indexes.mvAttributes;
     if (names.length === 0) return;
-    const wanted = indexEntriesOf(attributes, names);
-    const stored = isNew ? [] : (this.st.mvIndexOfOwner.all(id) as { attribute: string; key: string }[]);
-    const wantedSlots = new Set(wanted.map((e) => slot('', e.attribute, e.key)));
-    const storedSlots = new Set<string>();
-    for (const e of stored) {
-      const s = slot('', e.attribute, e.key);
-      storedSlots.add(s);
-      if (!wantedSlots.has(s)) this.st.mvIndexDelete.run(e.attribute, e.key, id);
-    }
-    for (const e of wanted) {
-      if (!storedSlots.has(slot('', e.attribute, e.key))) this.st.mvIndexInsert.run(e.attribute, e.key, id);
-    }
+    writeDifference(
+      indexEntriesOf(attributes, names),
+      isNew ? [] : (this.st.mvIndexOfOwner.all(id) as IndexEntry[]),
+      (e) => this.st.mvIndexInsert.run(e.attribute, e.key, id),
+      (e) => this.st.mvIndexDelete.run(e.attribute, e.key, id),
+    );
   }
 
   unindexMv(id: string): void {
@@ -142,6 +129,31 @@ export class AttributeIndexer {
   }
 }
 
-function slot(scope: string, attribute: string, key: string): string {
-  return `${scope}\u0000${attribute}\u0000${key}`;
+/**
+ * Writes the difference between the entries an object should have and those stored for it (one
+ * object's entries, so the attribute and key identify each): most writes leave them as they were,
+ * and a new object has none stored.
+ */
+function writeDifference(
+  wanted: readonly IndexEntry[],
+  stored: readonly IndexEntry[],
+  insert: (entry: IndexEntry) => void,
+  remove: (entry: IndexEntry) => void,
+): void {
+  if (stored.length === 0) {
+    for (const e of wanted) insert(e);
+    return;
+  }
+  const wantedSlots = new Set(wanted.map(slot));
+  const storedSlots = new Set<string>();
+  for (const e of stored) {
+    const s = slot(e);
+    storedSlots.add(s);
+    if (!wantedSlots.has(s)) remove(e);
+  }
+  for (const e of wanted) if (!storedSlots.has(slot(e))) insert(e);
+}
+
+function slot(entry: IndexEntry): string {
+  return `${entry.attribute}\u0000${entry.key}`;
 }

@@ -28,18 +28,27 @@ export class CsWriter {
 
   write(cs: CsObject, changed: ReadonlySet<keyof CsObject> | undefined): CsWrite {
     if (changed === undefined || changed.has('id') || changed.has('connector')) return this.#whole(cs);
-    const columns: CsColumn[] = [];
+    // The statement's key is its column list; values are gathered in the same pass.
+    let key = '';
+    const values: unknown[] = [];
     for (const field of changed) {
       const owned = CS_FIELD_COLUMNS[field];
-      if (owned) columns.push(...owned);
+      if (!owned) continue;
+      for (const column of owned) {
+        key = key === '' ? column : `${key},${column}`;
+        values.push(csColumnValue(cs, column));
+      }
     }
     const write = {
       mark: changed.has('lastImportRun'),
       image: changed.has('synchronizedHologram') || changed.has('pendingImport'),
     };
     // Nothing but the import mark: still confirm that the row is there.
-    if (columns.length === 0) columns.push('modified_at');
-    const result = this.#update(columns).run(...columns.map((column) => csColumnValue(cs, column)), cs.id);
+    if (key === '') {
+      key = 'modified_at';
+      values.push(csColumnValue(cs, 'modified_at'));
+    }
+    const result = this.#update(key).run(...values, cs.id);
     // Not stored after all (the hint was wrong): write it whole.
     return result.changes === 0 ? this.#whole(cs) : write;
   }
@@ -49,10 +58,11 @@ export class CsWriter {
     return WHOLE;
   }
 
-  #update(columns: readonly CsColumn[]): Database.Statement {
-    const key = columns.join(',');
+  /** The UPDATE of the columns listed in `key` (comma-separated `CS_COLUMNS` names). */
+  #update(key: string): Database.Statement {
     let statement = this.#updates.get(key);
     if (statement === undefined) {
+      const columns = key.split(',') as CsColumn[];
       statement = this.db.prepare(`UPDATE cs_objects SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
       this.#updates.set(key, statement);
     }
