@@ -81,6 +81,7 @@ export function prepareStatements(db: Database.Database) {
     indexConfigSet: p('INSERT OR REPLACE INTO index_config (id, indexes) VALUES (1, ?)'),
 
     danglingDeleteFor: p('DELETE FROM dangling_references WHERE direction = ? AND referrer_id = ?'),
+    danglingAnyOf: p('SELECT 1 FROM dangling_references WHERE direction = ? LIMIT 1'),
     danglingInsert: p(
       'INSERT OR IGNORE INTO dangling_references (direction, connector, key, referrer_id) VALUES (?, ?, ?, ?)',
     ),

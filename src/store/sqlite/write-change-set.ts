@@ -44,7 +44,11 @@ export function writeChangeSet(
   }
   const dangling = changes.danglingReferences;
   if (dangling) {
-    for (const r of dangling.replaceFor) st.danglingDeleteFor.run(r.direction, r.referrerId);
+    // A sync replaces the dangling references of every object it touched, and nearly always there
+    // are none stored: one look per direction instead of a DELETE per object.
+    const isStored = { in: false, out: false };
+    for (const direction of ['in', 'out'] as const) isStored[direction] = st.danglingAnyOf.get(direction) !== undefined;
+    for (const r of dangling.replaceFor) if (isStored[r.direction]) st.danglingDeleteFor.run(r.direction, r.referrerId);
     for (const r of dangling.add) st.danglingInsert.run(r.direction, r.connector, r.key, r.referrerId);
   }
   const watermark = changes.watermark;

@@ -144,6 +144,29 @@ export function describeApplyContract(h: CurrentHarness): void {
       ]);
     });
 
+    it('replaces dangling references per direction, whichever direction holds rows', async () => {
+      const ref = (direction: 'in' | 'out', key: string, referrer: number) =>
+        ({ direction, connector: CONNECTOR, key, referrerId: guid(referrer) }) as const;
+      await h().store.apply({
+        danglingReferences: { replaceFor: [], add: [ref('out', 'm1', 4), ref('out', 'm2', 5)] },
+      });
+      await h().store.apply({
+        danglingReferences: {
+          replaceFor: [
+            { direction: 'in', referrerId: guid(1) },
+            { direction: 'out', referrerId: guid(4) },
+          ],
+          add: [],
+        },
+      });
+      expect(await h().store.findDanglingReferences('out', CONNECTOR, ['m1', 'm2'])).toEqual([ref('out', 'm2', 5)]);
+      await h().store.apply({
+        danglingReferences: { replaceFor: [{ direction: 'in', referrerId: guid(5) }], add: [ref('in', 'k', 5)] },
+      });
+      expect(await h().store.findDanglingReferences('out', CONNECTOR, ['m2'])).toEqual([ref('out', 'm2', 5)]);
+      expect(await h().store.findDanglingReferences('in', CONNECTOR, ['k'])).toEqual([ref('in', 'k', 5)]);
+    });
+
     it('drops the dangling references made by a deleted referrer', async () => {
       await h().store.apply({
         csUpserts: [csObject(1)],
