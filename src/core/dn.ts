@@ -71,55 +71,77 @@ function plainValueEnd(dn: string, start: number): number {
   return dn.length;
 }
 
-/** Decodes a value with escapes (`\,`, `\4A`, UTF-8 hex pairs) up to its end; returns it and where it ended. */
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Decodes a value with escapes (`\,`, `\4A`, UTF-8 hex pairs) up to its end; returns it and where
+ * it ended. Runs of hex pairs are decoded as UTF-8 together; plain runs are copied as they are
+ * (lone surrogates become U+FFFD, as UTF-8 would have them); unescaped trailing spaces are dropped.
+ */
 function readEscapedValue(dn: string, start: number): [string, number] {
   const n = dn.length;
-  const bytes: number[] = [];
-  const encoder = new TextEncoder();
+  let out = '';
+  let bytes: number[] = [];
   let trailingSpaces = 0;
   let i = start;
-  while (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
-    const ch = dn[i] as string;
-    if (ch === '\\') {
-      const next = dn.slice(i + 1, i + 3);
-      if (HEX_PAIR.test(next)) {
-        bytes.push(parseInt(next, 16));
-        i += 3;
-      } else if (i + 1 < n) {
-        bytes.push(...encoder.encode(dn[i + 1] as string));
-        i += 2;
-      } else {
-        throw new DnSyntaxError(`invalid DN "${dn}": dangling escape`);
-      }
+  const flushBytes = (): void => {
+    if (bytes.length === 0) return;
+    out += UTF8_DECODER.decode(Uint8Array.from(bytes));
+    bytes = [];
+  };
+  while (i < n) {
+    const c = dn.charCodeAt(i);
+    if (c === 44 || c === 43 || c === 59) break;
+    if (c === 92) {
       trailingSpaces = 0;
-    } else {
-      const cp = dn.codePointAt(i) as number;
-      const s = String.fromCodePoint(cp);
-      bytes.push(...encoder.encode(s));
-      trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
-      i += s.length;
+      const pair = dn.slice(i + 1, i + 3);
+      if (HEX_PAIR.test(pair)) {
+        bytes.push(parseInt(pair, 16));
+        i += 3;
+        continue;
+      }
+      if (i + 1 >= n) throw new DnSyntaxError(`invalid DN "${dn}": dangling escape`);
+      flushBytes();
+      out += wellFormed(dn[i + 1] as string);
+      i += 2;
+      continue;
     }
+    flushBytes();
+    let end = i;
+    while (end < n) {
+      const d = dn.charCodeAt(end);
+      if (d === 44 || d === 43 || d === 59 || d === 92) break;
+      end++;
+    }
+    out += wellFormed(dn.slice(i, end));
+    trailingSpaces = 0;
+    while (trailingSpaces < end - i && dn.charCodeAt(end - 1 - trailingSpaces) === 32) trailingSpaces++;
+    i = end;
   }
-  return [new TextDecoder().decode(new Uint8Array(bytes.slice(0, bytes.length - trailingSpaces))), i];
+  flushBytes();
+  return [out.slice(0, out.length - trailingSpaces), i];
 }
 
-/** A character `escapeDnValue` escapes; most values have none and are returned as they are. */
-const NEEDS_ESCAPE = /[,+"\\<>;=\x00-\x1f\x7f]|^[ #]| $/;
+/** The text with lone surrogates replaced by U+FFFD, as a round trip through UTF-8 gives it. */
+function wellFormed(text: string): string {
+  return SURROGATE.test(text) ? UTF8_DECODER.decode(UTF8_ENCODER.encode(text)) : text;
+}
+
+/**
+ * What RFC 4514 §2.4 escapes: the special characters, control characters (as hex pairs), a leading
+ * space or `#` and a trailing space. The one definition both finds and rewrites them, and a value
+ * with none (nearly every value) comes back as it is.
+ */
+const NEEDS_ESCAPE = /[,+"\\<>;=\x00-\x1f\x7f]|^[ #]| $/g;
 
 /** Escapes an attribute value for use in a DN (RFC 4514 §2.4). */
 export function escapeDnValue(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i] as string;
+  return value.replace(NEEDS_ESCAPE, (ch) => {
     const code = ch.charCodeAt(0);
-    if (',+"\\<>;='.includes(ch)) out += '\\' + ch;
-    else if (code === 0) out += '\\00';
-    else if (code < 0x20 || code === 0x7f) out += '\\' + code.toString(16).padStart(2, '0');
-    else if ((i === 0 && (ch === ' ' || ch === '#')) || (i === value.length - 1 && ch === ' ')) out += '\\' + ch;
-    else out += ch;
-  }
-  return out;
+    return code < 0x20 || code === 0x7f ? `\\${code.toString(16).padStart(2, '0')}` : `\\${ch}`;
+  });
 }
 
 export function formatDn(rdns: readonly (readonly Rdn[])[]): string {
