@@ -47,7 +47,7 @@ export async function recomputeTouched(batch: SyncBatch): Promise<void> {
 
 function recomputeOne(batch: SyncBatch, inbound: InboundReferences, mv: MvObject, isNew: boolean): MvObject | null {
   const linked = batch.work.linkedTo(mv.id);
-  const offers: { cs: CsObject; source: Attributes; rule: SyncRule }[] = [];
+  const offers: Offer[] = [];
   let holders = 0;
   for (const cs of linked) {
     const image = cs.synchronizedHologram;
@@ -88,11 +88,19 @@ function recomputeOne(batch: SyncBatch, inbound: InboundReferences, mv: MvObject
   return updated;
 }
 
+/** One inbound rule in scope for one linked CS object, with that object's resolved image. */
+interface Offer {
+  readonly cs: CsObject;
+  readonly source: Attributes;
+  readonly rule: SyncRule;
+}
+
 /** Whether the offers are already in precedence order (one linked CS object's rules are): then no sort, and no garbage. */
-function isByPrecedence(offers: readonly { rule: SyncRule }[]): boolean {
-  for (let i = 1; i < offers.length; i++) {
-    if ((offers[i - 1] as { rule: SyncRule }).rule.precedence > (offers[i] as { rule: SyncRule }).rule.precedence)
-      return false;
+function isByPrecedence(offers: readonly Offer[]): boolean {
+  let previous = -Infinity;
+  for (const { rule } of offers) {
+    if (rule.precedence < previous) return false;
+    previous = rule.precedence;
   }
   return true;
 }

@@ -45,7 +45,7 @@ export function prepareStatements(db: Database.Database) {
        WHERE connector = ? AND unapplied_export IS NOT NULL GROUP BY op`,
     ),
     csIndexDeleteOwner: p('DELETE FROM cs_attr_index WHERE cs_id = ?'),
-    csIndexOfOwner: p('SELECT connector, attribute, key FROM cs_attr_index WHERE cs_id = ?'),
+    csIndexOfOwner: p('SELECT attribute, key FROM cs_attr_index WHERE cs_id = ?'),
     csIndexDelete: p('DELETE FROM cs_attr_index WHERE connector = ? AND attribute = ? AND key = ? AND cs_id = ?'),
     csIndexInsert: p('INSERT OR IGNORE INTO cs_attr_index (connector, attribute, key, cs_id) VALUES (?, ?, ?, ?)'),
     csIndexFind: p(

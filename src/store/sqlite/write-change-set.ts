@@ -46,9 +46,11 @@ export function writeChangeSet(
   if (dangling) {
     // A sync replaces the dangling references of every object it touched, and nearly always there
     // are none stored: one look per direction instead of a DELETE per object.
-    const isStored = { in: false, out: false };
-    for (const direction of ['in', 'out'] as const) isStored[direction] = st.danglingAnyOf.get(direction) !== undefined;
-    for (const r of dangling.replaceFor) if (isStored[r.direction]) st.danglingDeleteFor.run(r.direction, r.referrerId);
+    if (dangling.replaceFor.length > 0) {
+      const isStored = { in: st.danglingAnyOf.get('in') !== undefined, out: st.danglingAnyOf.get('out') !== undefined };
+      for (const r of dangling.replaceFor)
+        if (isStored[r.direction]) st.danglingDeleteFor.run(r.direction, r.referrerId);
+    }
     for (const r of dangling.add) st.danglingInsert.run(r.direction, r.connector, r.key, r.referrerId);
   }
   const watermark = changes.watermark;
