@@ -10,6 +10,11 @@ import type { RunCounters, RunProfile, RunRecord, RunIssue, RunStatus } from './
  */
 export interface CsQuery {
   readonly hasPendingImport?: boolean;
+  /**
+   * true: objects sync can work from (a pending import or a synchronized hologram); false: objects
+   * provisioned by sync and not yet seen by an import.
+   */
+  readonly hasImage?: boolean;
   /** Unapplied export present; optionally only of these object-level operations. */
   readonly hasPendingExport?: boolean;
   readonly pendingExportOperations?: readonly string[];

@@ -23,12 +23,19 @@ export async function runSync(
   profile: 'full-sync' | 'delta-sync',
 ): Promise<RunSummary> {
   const recorder = await RunRecorder.start(ctx.store, connector, profile, ctx.now);
-  const query: CsQuery = profile === 'full-sync' ? {} : { hasPendingImport: true };
+  // Objects provisioned and not yet imported have nothing to flow in (see `isAwaitingFirstImport`):
+  // a full sync counts them unchanged without reading their towers. After an initial cycle that is
+  // every object of the target connector.
+  const query: CsQuery = profile === 'full-sync' ? { hasImage: true } : { hasPendingImport: true };
   const linkedIn: { connector: string; key: string }[] = [];
   const linkedOut: { connector: string; key: string }[] = [];
   let processed = 0;
   let status: RunStatus | null = null;
   try {
+    if (profile === 'full-sync') {
+      processed = await ctx.store.countCs(connector, { hasImage: false });
+      recorder.count('unchanged', processed);
+    }
     for await (const page of ctx.store.scanCs(connector, query, ctx.batchSize)) {
       const batch = await syncBatch(ctx, recorder, page);
       linkedIn.push(...batch.work.linkedIn);

@@ -300,7 +300,7 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
     expect(await rt.store.getCsObjects([stranger.id])).toEqual([stranger]);
   });
 
-  it('reads no metaverse objects to sync cloud objects that no import has seen yet', async () => {
+  it('reads neither towers nor metaverse objects to sync cloud objects that no import has seen yet', async () => {
     const { rt } = await setup();
     for (const [connector, profile] of [
       ['corp', 'full-import'],
@@ -311,11 +311,20 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
     }
     const mvReads = vi.spyOn(rt.store, 'getMvObjects');
     const linkReads = vi.spyOn(rt.store, 'findCsByMvIds');
+    const scanned: string[] = [];
+    const realScan = rt.store.scanCs.bind(rt.store);
+    vi.spyOn(rt.store, 'scanCs').mockImplementation(async function* (connector, query, batchSize) {
+      for await (const page of realScan(connector, query, batchSize)) {
+        scanned.push(...page.map((cs) => cs.id));
+        yield page;
+      }
+    });
     const summary = await rt.engine.run('cloud', 'full-sync');
     expect(summary.status).toBe('success');
     expect(summary.counters).toMatchObject({ unchanged: 4, updates: 0, provisions: 0, deletes: 0 });
     expect(mvReads).not.toHaveBeenCalled();
     expect(linkReads).not.toHaveBeenCalled();
+    expect(scanned).toEqual([]);
     expect(await rt.store.countPendingExports('cloud')).toEqual({ add: 4 });
   });
 

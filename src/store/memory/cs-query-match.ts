@@ -11,6 +11,8 @@ export function csQueryPredicate(connector: string, query: CsQuery): (cs: CsObje
   return (cs) =>
     cs.connector === connector &&
     has(cs.pendingImport, query.hasPendingImport) &&
+    (query.hasImage === undefined ||
+      (cs.pendingImport !== null || cs.synchronizedHologram !== null) === query.hasImage) &&
     has(cs.unappliedExport, query.hasPendingExport) &&
     (operations === undefined || (cs.unappliedExport !== null && operations.has(cs.unappliedExport.operation))) &&
     has(cs.escrowedExport, query.hasEscrowedExport) &&

@@ -21,6 +21,13 @@ export function csWhere(connector: string, query: CsQuery): WhereClause {
     if (wanted !== undefined) terms.push(`${column} IS ${wanted ? 'NOT NULL' : 'NULL'}`);
   };
   presence('pending_import', query.hasPendingImport);
+  if (query.hasImage !== undefined) {
+    terms.push(
+      query.hasImage
+        ? '(pending_import IS NOT NULL OR synchronized_hologram IS NOT NULL)'
+        : 'pending_import IS NULL AND synchronized_hologram IS NULL',
+    );
+  }
   presence('unapplied_export', query.hasPendingExport);
   if (query.pendingExportOperations !== undefined) {
     if (query.hasPendingExport !== true) terms.push('unapplied_export IS NOT NULL');

@@ -26,7 +26,7 @@ function population(): CsObject[] {
     csObject(9, { objectType: 'group', lastImportRun: 5 }),
     csObject(10, { lastImportRun: 4 }),
     csObject(11, { lastImportRun: null, dn: 'CN=Jane Doe,OU=Staff,DC=x' }),
-    csObject(12, { lastImportRun: 5, anchor: 'special-anchor' }),
+    csObject(12, { lastImportRun: 5, anchor: 'special-anchor', synchronizedHologram: entry('CN=12,DC=x', {}) }),
     csObject(13, { connector: OTHER_CONNECTOR, pendingImport: { operation: 'delete', entry: null }, mvId: guid(901) }),
     csObject(14, {
       mvId: guid(902),
@@ -48,6 +48,16 @@ const CASES: readonly { readonly name: string; readonly query: CsQuery; readonly
     name: 'hasPendingImport: false keeps objects without one',
     query: { hasPendingImport: false },
     expected: [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  },
+  {
+    name: 'hasImage: true keeps objects with a pending import or a synchronized hologram',
+    query: { hasImage: true },
+    expected: [2, 12, 14],
+  },
+  {
+    name: 'hasImage: false keeps objects awaiting their first import',
+    query: { hasImage: false },
+    expected: [1, 3, 4, 5, 6, 7, 8, 9, 10, 11],
   },
   {
     name: 'hasPendingExport: true keeps objects with an unapplied export',
