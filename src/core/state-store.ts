@@ -71,6 +71,12 @@ export interface StoreChangeSet {
    * writing the whole object, also when the object turns out not to be stored.
    */
   readonly csChangedFields?: ReadonlyMap<string, ReadonlySet<keyof CsObject>>;
+  /**
+   * A hint for objects of `csChangedFields`: ids whose new synchronized hologram is the entry of the
+   * pending import stored for them, which the change clears (a sync applied it). A store may move
+   * the stored image instead of encoding it again; the result must be the same as without the hint.
+   */
+  readonly csAppliedImports?: ReadonlySet<string>;
   readonly csDeletes?: readonly string[];
   /**
    * CS objects an import saw unchanged: only their `lastImportRun` becomes `runId` (a full import

@@ -121,6 +121,7 @@ export class SyncWork {
   async commit(runIssues: { runId: number; issues: ObjectIssue[] } | undefined): Promise<void> {
     const csUpserts: CsObject[] = [];
     const csChangedFields = new Map<string, ReadonlySet<keyof CsObject>>();
+    const csAppliedImports = new Set<string>();
     for (const id of this.dirtyCs) {
       const object = this.cs.get(id) as CsObject;
       const original = this.original.get(id);
@@ -128,12 +129,19 @@ export class SyncWork {
         const changed = changedFields(original, object);
         if (changed.size === 0) continue;
         csChangedFields.set(id, changed);
+        if (
+          object.pendingImport === null &&
+          object.synchronizedHologram !== null &&
+          object.synchronizedHologram === original.pendingImport?.entry
+        )
+          csAppliedImports.add(id);
       }
       csUpserts.push(object);
     }
     const changes: StoreChangeSet = {
       csUpserts,
       csChangedFields,
+      csAppliedImports,
       csDeletes: [...this.deletedCs],
       mvUpserts: [...this.dirtyMv].map((id) => this.mv.get(id) as MvObject),
       mvDeletes: [...this.deletedMv],

@@ -328,6 +328,21 @@ describe('sync cycle over an LDIF directory and a cloud CSV with the default rul
     expect(await rt.store.countPendingExports('cloud')).toEqual({ add: 4 });
   });
 
+  it('tells the store which pending imports a sync applied unchanged, so it can move them', async () => {
+    const { rt } = await setup();
+    await rt.engine.run('corp', 'full-import');
+    const pending = await all(rt, 'corp', { hasPendingImport: true });
+    const applies = vi.spyOn(rt.store, 'apply');
+    expect((await rt.engine.run('corp', 'full-sync')).status).toBe('success');
+    const hinted = applies.mock.calls.flatMap(([changes]) => [...(changes.csAppliedImports ?? [])]);
+    expect(hinted.sort()).toEqual(pending.map((cs) => cs.id).sort());
+    for (const cs of await rt.store.getCsObjects(hinted)) {
+      const before = pending.find((p) => p.id === cs.id);
+      expect(cs.pendingImport).toBeNull();
+      expect(cs.synchronizedHologram).toEqual(before?.pendingImport?.entry);
+    }
+  });
+
   it('does no work in a delta cycle when nothing changed', async () => {
     const { rt } = await setup();
     await rt.engine.cycle();

@@ -1,5 +1,5 @@
 import { parseWithValues } from '../../core/value-codec.js';
-import { currentImage, type CsObject, type PendingImport, type Entry } from '../../core/connector-space.js';
+import { currentImage, type CsObject, type Entry } from '../../core/connector-space.js';
 import type { StoreIndexes } from '../../core/state-store.js';
 import type { Attributes } from '../../core/values.js';
 import {
@@ -114,7 +114,7 @@ export class AttributeIndexer {
       }[];
       for (const row of rows) {
         const image = row.pending_import
-          ? parseWithValues<PendingImport>(row.pending_import).entry
+          ? parseWithValues<Entry | null>(row.pending_import)
           : row.synchronized_hologram
             ? parseWithValues<Entry>(row.synchronized_hologram)
             : null;

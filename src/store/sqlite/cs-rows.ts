@@ -12,7 +12,10 @@ import type { MvObject } from '../../core/metaverse.js';
 import type { Attributes } from '../../core/values.js';
 import { parseWithValues, stringifyWithValues } from '../../core/value-codec.js';
 
-/** A `cs_objects` row; tower parts are JSON written by `stringifyWithValues`. */
+/**
+ * A `cs_objects` row; tower parts are JSON written by `stringifyWithValues`. `pending_import` is the
+ * pending-import hologram alone (`null` text for a delete), its operation is `pending_import_op`.
+ */
 export interface CsRow {
   id: string;
   connector: string;
@@ -119,7 +122,8 @@ export function csColumnValue(cs: CsObject, column: (typeof CS_COLUMNS)[number])
     case 'synchronized_hologram':
       return toJson(cs.synchronizedHologram);
     case 'pending_import':
-      return toJson(cs.pendingImport);
+      // The hologram alone (the operation has its column), so that applying it can move the text.
+      return cs.pendingImport ? stringifyWithValues(cs.pendingImport.entry) : null;
     case 'pending_import_op':
       return cs.pendingImport?.operation ?? null;
     case 'unapplied_export':
@@ -149,7 +153,13 @@ export function rowToCs(row: CsRow): CsObject {
     anchor: row.anchor,
     objectType: row.object_type,
     synchronizedHologram: fromJson<Entry>(row.synchronized_hologram),
-    pendingImport: fromJson<PendingImport>(row.pending_import),
+    pendingImport:
+      row.pending_import === null
+        ? null
+        : {
+            operation: row.pending_import_op as PendingImport['operation'],
+            entry: fromJson<Entry>(row.pending_import),
+          },
     unappliedExport: row.unapplied_export === null ? null : decodeDelta(row.unapplied_export),
     escrowedExport: row.escrowed_export === null ? null : decodeDelta(row.escrowed_export),
     exportError: fromJson<ExportError>(row.export_error),

@@ -12,6 +12,9 @@ export interface CsWrite {
 
 const WHOLE: CsWrite = { mark: true, image: true };
 
+/** In an UPDATE's column list: the synchronized hologram becomes the stored pending import's text. */
+const MOVED_IMAGE = '<synchronized_hologram';
+
 /**
  * Writes CS objects: whole (the upsert) or, with the fields that changed since the object was read,
  * only their columns. An `UPDATE` leaves the row's other columns, and every index built on them,
@@ -26,15 +29,26 @@ export class CsWriter {
     private readonly upsert: Database.Statement,
   ) {}
 
-  write(cs: CsObject, changed: ReadonlySet<keyof CsObject> | undefined): CsWrite {
+  /**
+   * `isAppliedImport`: the new synchronized hologram is the stored pending import's entry, and the
+   * pending import is cleared; the UPDATE then moves the stored text (SQLite evaluates every SET
+   * expression against the row before the update) instead of encoding the image again.
+   */
+  write(cs: CsObject, changed: ReadonlySet<keyof CsObject> | undefined, isAppliedImport = false): CsWrite {
     if (changed === undefined || changed.has('id') || changed.has('connector')) return this.#whole(cs);
-    // The statement's key is its column list; values are gathered in the same pass.
+    const isMove = isAppliedImport && changed.has('pendingImport') && cs.pendingImport === null;
+    // The statement's key is its column list (a moved column is marked with `<`); values are
+    // gathered in the same pass.
     let key = '';
     const values: unknown[] = [];
     for (const field of changed) {
       const owned = CS_FIELD_COLUMNS[field];
       if (!owned) continue;
       for (const column of owned) {
+        if (isMove && column === 'synchronized_hologram') {
+          key = key === '' ? MOVED_IMAGE : `${key},${MOVED_IMAGE}`;
+          continue;
+        }
         key = key === '' ? column : `${key},${column}`;
         values.push(csColumnValue(cs, column));
       }
@@ -58,12 +72,13 @@ export class CsWriter {
     return WHOLE;
   }
 
-  /** The UPDATE of the columns listed in `key` (comma-separated `CS_COLUMNS` names). */
+  /** The UPDATE of the columns listed in `key` (comma-separated `CS_COLUMNS` names or `MOVED_IMAGE`). */
   #update(key: string): Database.Statement {
     let statement = this.#updates.get(key);
     if (statement === undefined) {
-      const columns = key.split(',') as CsColumn[];
-      statement = this.db.prepare(`UPDATE cs_objects SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+      const columns = key.split(',') as (CsColumn | typeof MOVED_IMAGE)[];
+      const sets = columns.map((c) => (c === MOVED_IMAGE ? 'synchronized_hologram = pending_import' : `${c} = ?`));
+      statement = this.db.prepare(`UPDATE cs_objects SET ${sets.join(', ')} WHERE id = ?`);
       this.#updates.set(key, statement);
     }
     return statement;

@@ -127,16 +127,27 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'pending_import holds the pending-import hologram alone (its operation is in pending_import_op)',
+    // A sync that applies a pending import then moves the column into synchronized_hologram in SQL
+    // instead of encoding the image again. A delete's hologram is the JSON text null.
+    sql: `
+      UPDATE cs_objects SET pending_import = COALESCE(json_extract(pending_import, '$.entry'), 'null')
+        WHERE pending_import IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the schema up to `SCHEMA_VERSION`, one transaction per step, each recorded in
- * `schema_migrations`. Refuses a database written by a newer idsync.
+ * Brings the schema up to `target` (`SCHEMA_VERSION`; tests build older databases with a lower
+ * one), one transaction per step, each recorded in `schema_migrations`. Refuses a database written
+ * by a newer idsync.
  */
-export function migrate(db: Database.Database, file: string): void {
+export function migrate(db: Database.Database, file: string, target = SCHEMA_VERSION): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
@@ -150,7 +161,7 @@ export function migrate(db: Database.Database, file: string): void {
   const record = db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)');
   const readVersion = db.prepare('SELECT MAX(version) AS version FROM schema_migrations');
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
+    if (migration.version <= current || migration.version > target) continue;
     db.transaction(() => {
       // Another process may have migrated since the first read: re-check under the write lock.
       const latest = (readVersion.get() as { version: number | null }).version ?? 0;

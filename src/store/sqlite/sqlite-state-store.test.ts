@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsObject } from '../../core/connector-space.js';
 import { StoreError } from '../../core/errors.js';
 import { describeStateStoreContract } from '../../../test/contracts/state-store.contract.js';
-import { csObject, guid } from '../../../test/contracts/state-store/fixtures.js';
+import { normalizeDn } from '../../core/dn.js';
+import { stringifyWithValues } from '../../core/value-codec.js';
+import { csObject, fullTowerObject, guid } from '../../../test/contracts/state-store/fixtures.js';
 import { csWhere } from './query-sql.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { migrate, SCHEMA_VERSION } from './schema.js';
 import { openSqliteStateStore } from './open-sqlite-state-store.js';
 
 describeStateStoreContract('sqlite', async () => {
@@ -49,6 +51,35 @@ describe('SqliteStateStore', () => {
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     db.close();
     expect(versions).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  });
+
+  it('migrates version 1 pending imports, kept with their operation, to the hologram alone', async () => {
+    const path = join(dir, 'state.db');
+    const old = new Database(path);
+    migrate(old, path, 1);
+    const tower = fullTowerObject(1);
+    const insert = old.prepare(
+      `INSERT INTO cs_objects (id, connector, dn, dn_norm, object_type, connector_state, is_provisioned, modified_at,
+         pending_import, pending_import_op) VALUES (?, 'corp-ad', ?, ?, 'user', 'normal', 0, 't', ?, ?)`,
+    );
+    insert.run(guid(1), tower.dn, normalizeDn(tower.dn), stringifyWithValues(tower.pendingImport), 'update');
+    insert.run(
+      guid(2),
+      'CN=Gone,DC=x',
+      'cn=gone,dc=x',
+      stringifyWithValues({ operation: 'delete', entry: null }),
+      'delete',
+    );
+    old.close();
+    const store = await openSqliteStateStore({ path });
+    try {
+      const byId = new Map((await store.getCsObjects([guid(1), guid(2)])).map((cs) => [cs.id, cs]));
+      expect(byId.get(guid(1))?.pendingImport).toEqual(tower.pendingImport);
+      expect(byId.get(guid(2))?.pendingImport).toEqual({ operation: 'delete', entry: null });
+      expect(await store.countCs('corp-ad', { hasPendingImport: true })).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a database whose schema is newer than this code, naming the file and both versions', async () => {

@@ -22,7 +22,11 @@ export function writeChangeSet(
     indexer.indexMv(mv.id, mv.attributes, false);
   }
   for (const cs of changes.csUpserts ?? []) {
-    const written = csWriter.write(cs, changes.csChangedFields?.get(cs.id));
+    const written = csWriter.write(
+      cs,
+      changes.csChangedFields?.get(cs.id),
+      changes.csAppliedImports?.has(cs.id) === true,
+    );
     if (written.mark) {
       if (cs.lastImportRun === null) st.importMarkDelete.run(cs.id);
       else st.importMarkSet.run(cs.id, cs.lastImportRun);

@@ -91,6 +91,39 @@ export function describeApplyContract(h: CurrentHarness): void {
       expect(await h().store.countCs(CONNECTOR, { hasPendingImport: true })).toBe(0);
     });
 
+    it('applies a stored pending import with the applied-import hint exactly as it writes it whole', async () => {
+      const stored = fullTowerObject(1);
+      const deleting = csObject(2, { pendingImport: { operation: 'delete', entry: null }, lastImportRun: 3 });
+      await h().store.apply({ csUpserts: [stored, deleting] });
+      const [read, readDelete] = await h().store.getCsObjects([guid(1), guid(2)]);
+      if (!read?.pendingImport?.entry || readDelete?.pendingImport?.operation !== 'delete')
+        throw new Error('the pending imports were not stored');
+      expect(read.pendingImport).toEqual(stored.pendingImport);
+      expect(readDelete.pendingImport).toEqual({ operation: 'delete', entry: null });
+      const applied: CsObject = {
+        ...read,
+        synchronizedHologram: read.pendingImport.entry,
+        pendingImport: null,
+        mvId: guid(500),
+        modifiedAt: '2026-02-02T00:00:00.000Z',
+      };
+      // Hinted but not stored: written whole.
+      const notStored: CsObject = { ...applied, id: guid(3), dn: 'CN=Three,DC=x' };
+      await h().store.apply({
+        csUpserts: [applied, notStored],
+        csChangedFields: new Map<string, ReadonlySet<keyof CsObject>>([
+          [guid(1), new Set(['synchronizedHologram', 'pendingImport', 'mvId', 'modifiedAt'] as const)],
+          [guid(3), new Set(['synchronizedHologram', 'pendingImport'] as const)],
+        ]),
+        csAppliedImports: new Set([guid(1), guid(3)]),
+      });
+      const byId = new Map((await h().store.getCsObjects([guid(1), guid(3)])).map((cs) => [cs.id, cs]));
+      expect(byId.get(guid(1))).toEqual(applied);
+      expect(byId.get(guid(1))?.synchronizedHologram).toEqual(stored.pendingImport?.entry);
+      expect(byId.get(guid(3))).toEqual(notStored);
+      expect(await h().store.countCs(CONNECTOR, { hasPendingImport: true })).toBe(1);
+    });
+
     it('commits the watermark together with the data it covers', async () => {
       const runId = await h().store.startRun({ connector: CONNECTOR, runProfile: 'delta-import', startedAt: 't0' });
       await h().store.apply(wideChangeSet({ runIssues: { runId, issues: [{ code: 'c', message: 'm' }] } }));
