@@ -145,6 +145,18 @@ describe('SqliteStateStore', () => {
       expect(plan({ hasEscrowedExport: true })).toContain('cs_escrowed_export');
       expect(plan({ hasExportError: true })).toContain('cs_export_error');
       expect(plan({ hasImportError: true })).toContain('cs_import_error');
+      const countPlan = (
+        db
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT unapplied_export_op AS op, COUNT(*) AS n FROM cs_objects
+             INDEXED BY cs_unapplied_export_op WHERE connector = ? AND unapplied_export_op IS NOT NULL
+             GROUP BY unapplied_export_op`,
+          )
+          .all('corp-ad') as { detail: string }[]
+      )
+        .map((r) => r.detail)
+        .join('; ');
+      expect(countPlan).toContain('COVERING INDEX cs_unapplied_export_op');
     } finally {
       db.close();
     }

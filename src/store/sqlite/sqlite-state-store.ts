@@ -216,8 +216,18 @@ export class SqliteStateStore implements StateStore {
   }
 
   async countPendingExports(connector: string): Promise<Record<string, number>> {
-    const rows = this.#guard('counting pending exports', () => this.#st.csPendingExportCounts.all(connector));
-    return Object.fromEntries((rows as { op: string; n: number }[]).map((r) => [r.op, r.n]));
+    return this.#guard('counting pending exports', () => {
+      const counts: Record<string, number> = {};
+      for (const { op, n } of this.#st.csPendingExportCounts.all(connector) as { op: string; n: number }[])
+        counts[op] = n;
+      if (counts.update !== undefined) {
+        const renames = (this.#st.csPendingRenameCount.get(connector) as { n: number }).n;
+        if (renames > 0) counts.rename = renames;
+        if (renames === counts.update) delete counts.update;
+        else counts.update -= renames;
+      }
+      return counts;
+    });
   }
 
   async getMvObjects(ids: readonly string[]): Promise<MvObject[]> {

@@ -39,10 +39,15 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${CS_SELECT_LIST} FROM cs_objects INDEXED BY cs_mv_id WHERE mv_id IN (SELECT value FROM json_each(?))
        AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
+    // Per operation from the index alone; only updates are read again, to tell renames apart.
     csPendingExportCounts: p(
-      `SELECT CASE WHEN unapplied_export_op = 'update' AND json_extract(unapplied_export, '$.newDn') IS NOT NULL
-         THEN 'rename' ELSE unapplied_export_op END AS op, COUNT(*) AS n FROM cs_objects
-       WHERE connector = ? AND unapplied_export IS NOT NULL GROUP BY op`,
+      `SELECT unapplied_export_op AS op, COUNT(*) AS n FROM cs_objects INDEXED BY cs_unapplied_export_op
+       WHERE connector = ? AND unapplied_export_op IS NOT NULL GROUP BY unapplied_export_op`,
+    ),
+    csPendingRenameCount: p(
+      `SELECT COUNT(*) AS n FROM cs_objects INDEXED BY cs_unapplied_export_op
+       WHERE connector = ? AND unapplied_export_op = 'update'
+         AND json_extract(unapplied_export, '$.newDn') IS NOT NULL`,
     ),
     csIndexDeleteOwner: p('DELETE FROM cs_attr_index WHERE cs_id = ?'),
     csIndexOfOwner: p('SELECT attribute, key FROM cs_attr_index WHERE cs_id = ?'),

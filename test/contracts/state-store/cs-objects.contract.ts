@@ -174,6 +174,16 @@ export function describeCsObjectContract(h: CurrentHarness): void {
       expect(await h().store.countPendingExports(CONNECTOR)).toEqual({ rename: 1, update: 1 });
     });
 
+    it('counts only the operations present, also when every pending update is a rename', async () => {
+      const rename = (n: number) =>
+        csObject(n, {
+          unappliedExport: { operation: 'update', dn: `CN=${n}`, newDn: `CN=${n}b`, objectType: 'user', changes: [] },
+        });
+      await h().store.apply({ csUpserts: [rename(1), rename(2)] });
+      expect(await h().store.countPendingExports(CONNECTOR)).toEqual({ rename: 2 });
+      expect(await h().store.countPendingExports(OTHER_CONNECTOR)).toEqual({});
+    });
+
     it('counts unapplied exports per object-level operation', async () => {
       const delta = (operation: 'add' | 'update' | 'delete') => ({
         operation,
