@@ -10,15 +10,28 @@ export interface WhereClause {
 /** SQL function registered on the connection that evaluates the attribute part of an `MvQuery`. */
 export const MV_MATCH_FUNCTION = 'idsync_mv_matches';
 
+/** A `CsQuery` clause, with the table reference (and the index) it is read through. */
+export interface CsWhereClause extends WhereClause {
+  readonly from: string;
+}
+
 /**
  * `CsQuery` as SQL over `cs_objects`. Presence tests are written exactly as the partial indexes'
  * WHERE terms (`pending_import IS NOT NULL`, ...) so that SQLite scans only the matching rows.
+ * When no term has an index of its own, the rows are read through `cs_connector_id`, in id order:
+ * left to choose among the connector's indexes, SQLite (without statistics) took the anchor index,
+ * whose order puts every row on a random page (counting the 1.1M objects of a connector that await
+ * their first import took 6.3 s that way, 0.7 s in id order).
  */
-export function csWhere(connector: string, query: CsQuery): WhereClause {
+export function csWhere(connector: string, query: CsQuery): CsWhereClause {
   const terms = ['connector = ?'];
   const params: unknown[] = [connector];
+  let isIndexed = query.dn !== undefined || query.anchor !== undefined;
   const presence = (column: string, wanted: boolean | undefined): void => {
-    if (wanted !== undefined) terms.push(`${column} IS ${wanted ? 'NOT NULL' : 'NULL'}`);
+    if (wanted === undefined) return;
+    terms.push(`${column} IS ${wanted ? 'NOT NULL' : 'NULL'}`);
+    // Each presence column has a partial index on its presence (`cs_mv_id` for `mv_id`).
+    if (wanted) isIndexed = true;
   };
   presence('pending_import', query.hasPendingImport);
   if (query.hasImage !== undefined) {
@@ -30,6 +43,7 @@ export function csWhere(connector: string, query: CsQuery): WhereClause {
   }
   presence('unapplied_export', query.hasPendingExport);
   if (query.pendingExportOperations !== undefined) {
+    isIndexed = true;
     if (query.hasPendingExport !== true) terms.push('unapplied_export IS NOT NULL');
     terms.push('unapplied_export_op IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(query.pendingExportOperations));
@@ -54,7 +68,11 @@ export function csWhere(connector: string, query: CsQuery): WhereClause {
     terms.push('anchor = ?');
     params.push(query.anchor);
   }
-  return { sql: terms.join(' AND '), params };
+  return {
+    sql: terms.join(' AND '),
+    params,
+    from: isIndexed ? 'cs_objects' : 'cs_objects INDEXED BY cs_connector_id',
+  };
 }
 
 /** `MvQuery` as SQL over `mv_objects`; the attribute criteria go through `MV_MATCH_FUNCTION`. */

@@ -129,14 +129,19 @@ describe('SqliteStateStore', () => {
     }
   });
 
-  it('serves pending-import, pending-export and error scans from the partial indexes', async () => {
+  it('serves pending-import, pending-export and error scans from the partial indexes, and other counts in id order', async () => {
     const path = join(dir, 'state.db');
     await (await openSqliteStateStore({ path })).close();
     const db = new Database(path, { readonly: true });
     const plan = (query: Parameters<typeof csWhere>[1]): string => {
       const where = csWhere('corp-ad', query);
-      const sql = `EXPLAIN QUERY PLAN SELECT id FROM cs_objects WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
+      const sql = `EXPLAIN QUERY PLAN SELECT id FROM ${where.from} WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
       return (db.prepare(sql).all(...where.params, '', 100) as { detail: string }[]).map((r) => r.detail).join('; ');
+    };
+    const countPlanOf = (query: Parameters<typeof csWhere>[1]): string => {
+      const where = csWhere('corp-ad', query);
+      const sql = `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ${where.from} WHERE ${where.sql}`;
+      return (db.prepare(sql).all(...where.params) as { detail: string }[]).map((r) => r.detail).join('; ');
     };
     try {
       expect(plan({ hasPendingImport: true })).toContain('cs_pending_import');
@@ -145,6 +150,12 @@ describe('SqliteStateStore', () => {
       expect(plan({ hasEscrowedExport: true })).toContain('cs_escrowed_export');
       expect(plan({ hasExportError: true })).toContain('cs_export_error');
       expect(plan({ hasImportError: true })).toContain('cs_import_error');
+      // Counts with no indexed term read the rows in id order, not in the anchor index's order.
+      expect(countPlanOf({ hasImage: false })).toContain('cs_connector_id');
+      expect(countPlanOf({ objectType: 'group', hasPendingImport: false })).toContain('cs_connector_id');
+      expect(countPlanOf({ hasPendingImport: true })).toContain('cs_pending_import');
+      expect(countPlanOf({ isConnector: true })).toContain('COVERING INDEX');
+      expect(countPlanOf({ anchor: 'a' })).toContain('cs_connector_anchor');
       const countPlan = (
         db
           .prepare(

@@ -204,7 +204,7 @@ export class SqliteStateStore implements StateStore {
 
   async *scanCs(connector: string, query: CsQuery, batchSize: number): AsyncIterable<CsObject[]> {
     const where = csWhere(connector, query);
-    const sql = `SELECT ${CS_SELECT_LIST} FROM cs_objects WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
+    const sql = `SELECT ${CS_SELECT_LIST} FROM ${where.from} WHERE ${where.sql} AND id > ? ORDER BY id LIMIT ?`;
     for await (const rows of this.#pages<CsRow>('scanning a connector space', sql, where.params, batchSize)) {
       yield rows.map(rowToCs);
     }
@@ -212,7 +212,11 @@ export class SqliteStateStore implements StateStore {
 
   async countCs(connector: string, query: CsQuery): Promise<number> {
     const where = csWhere(connector, query);
-    return this.#count('counting CS objects', `SELECT COUNT(*) AS n FROM cs_objects WHERE ${where.sql}`, where.params);
+    return this.#count(
+      'counting CS objects',
+      `SELECT COUNT(*) AS n FROM ${where.from} WHERE ${where.sql}`,
+      where.params,
+    );
   }
 
   async countPendingExports(connector: string): Promise<Record<string, number>> {
