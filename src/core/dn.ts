@@ -65,10 +65,15 @@ export function parseDn(dn: string): Rdn[][] {
 function plainValueEnd(dn: string, start: number): number {
   for (let i = start; i < dn.length; i++) {
     const c = dn.charCodeAt(i);
-    if (c === 44 || c === 43 || c === 59) return i;
+    if (endsValue(c)) return i;
     if (c === 92 || (c >= 0xd800 && c <= 0xdfff)) return -1;
   }
   return dn.length;
+}
+
+/** `,` `+` or `;`: the end of an unescaped attribute value. */
+function endsValue(code: number): boolean {
+  return code === 44 || code === 43 || code === 59;
 }
 
 const UTF8_ENCODER = new TextEncoder();
@@ -93,7 +98,7 @@ function readEscapedValue(dn: string, start: number): [string, number] {
   };
   while (i < n) {
     const c = dn.charCodeAt(i);
-    if (c === 44 || c === 43 || c === 59) break;
+    if (endsValue(c)) break;
     if (c === 92) {
       trailingSpaces = 0;
       const pair = dn.slice(i + 1, i + 3);
@@ -112,7 +117,7 @@ function readEscapedValue(dn: string, start: number): [string, number] {
     let end = i;
     while (end < n) {
       const d = dn.charCodeAt(end);
-      if (d === 44 || d === 43 || d === 59 || d === 92) break;
+      if (endsValue(d) || d === 92) break;
       end++;
     }
     out += wellFormed(dn.slice(i, end));
